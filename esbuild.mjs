@@ -1,0 +1,66 @@
+// One base config, three bundles: the extension (node), the `shannon-hub` CLI (node, executable),
+// and the Monitor webview (browser, Preact). Flags: --production (minified + sourcemaps), --watch.
+import * as esbuild from 'esbuild';
+import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const base = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? true : 'inline',
+  logLevel: 'warning',
+  legalComments: 'none',
+  define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+};
+
+const nodeBase = {
+  ...base,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  // ws and socket.io load these native speed-ups only when present; the bundle must not need them.
+  external: ['vscode', 'bufferutil', 'utf-8-validate'],
+};
+
+export const bundles = [
+  { ...nodeBase, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  {
+    ...nodeBase,
+    entryPoints: { 'shannon-hub': 'src/reporter/cli.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    ...base,
+    entryPoints: { 'webview/main': 'webview/main.tsx' },
+    outdir: 'dist',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+  },
+];
+
+function copyStaticAssets() {
+  mkdirSync('dist/codicons', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) {
+    copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/codicons/${file}`);
+  }
+}
+
+function markExecutable() {
+  chmodSync('dist/shannon-hub.js', 0o755);
+}
+
+copyStaticAssets();
+if (watch) {
+  const contexts = await Promise.all(bundles.map((options) => esbuild.context(options)));
+  await Promise.all(contexts.map((context) => context.watch()));
+  console.log('[esbuild] watching');
+} else {
+  await Promise.all(bundles.map((options) => esbuild.build(options)));
+  markExecutable();
+}

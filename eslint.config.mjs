@@ -1,0 +1,40 @@
+// Lint exists mainly to hold the layering rules of DESIGN.md in place:
+// only src/vscode/ and src/extension.ts may import `vscode`, and the webview imports only
+// *types* from src/protocol (no zod in its bundle).
+import tseslint from 'typescript-eslint';
+
+const vscodeImportBan = {
+  paths: [{ name: 'vscode', message: 'Only src/vscode/ and src/extension.ts may import vscode (DESIGN.md layering).' }],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'test-results/**', 'dist-vsix/**'] },
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      'no-restricted-imports': ['error', vscodeImportBan],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-floating-promises': 'off',
+      'eqeqeq': ['error', 'smart'],
+    },
+  },
+  {
+    files: ['src/vscode/**/*.ts', 'src/extension.ts', 'test/integration/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['webview/**/*.ts', 'webview/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [
+          { name: 'vscode', message: 'The webview runs in a browser.' },
+          { name: 'zod', message: 'Keep zod out of the webview bundle.' },
+        ],
+        patterns: [{ group: ['**/src/protocol/*', '**/src/protocol'], allowTypeImports: true, message: 'The webview imports only types from src/protocol.' }],
+      }],
+    },
+  },
+);

@@ -1,0 +1,4 @@
+export * from './wire';
+export * from './events';
+export * from './session';
+export * from './webview';

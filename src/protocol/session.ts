@@ -1,0 +1,79 @@
+// What views know about a session: a summary derived from its events by the hub's pure reducer
+// (src/hub/session-model.ts), so the webview, tree, status bar and journal index agree.
+import { z } from 'zod';
+import { Capability, EventEnvelope, SessionId } from './wire';
+
+export const SessionState = z.enum(['pending', 'running', 'halted', 'completed', 'failed', 'cancelled', 'lost']);
+export type SessionState = z.infer<typeof SessionState>;
+export const FINAL_STATES: ReadonlySet<SessionState> = new Set(['completed', 'failed', 'cancelled', 'lost']);
+
+/** Where a session's events come from. `legacy` = the unauthenticated Socket.IO endpoint. */
+export const SessionSource = z.enum(['native', 'legacy', 'extension']);
+export type SessionSource = z.infer<typeof SessionSource>;
+
+export const SkillRun = z.object({
+  name: z.string(),
+  status: z.enum(['running', 'completed', 'failed']),
+  stepIndex: z.number().int().optional(),
+  stepsTotal: z.number().int().optional(),
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  durationMs: z.number().optional(),
+  error: z.string().optional(),
+});
+export type SkillRun = z.infer<typeof SkillRun>;
+
+export const CheckpointRef = z.object({
+  id: z.string(),
+  label: z.string().optional(),
+  skillName: z.string().optional(),
+  ts: z.string(),
+  files: z.array(z.string()).optional(),
+});
+export type CheckpointRef = z.infer<typeof CheckpointRef>;
+
+export const SessionSummary = z.object({
+  id: SessionId,
+  state: SessionState,
+  source: SessionSource,
+  /** True for sessions from the legacy endpoint: no token, so steering is disabled. */
+  unauthenticated: z.boolean(),
+  task: z.string().optional(),
+  createdAt: z.string(),
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  lastSeq: z.number().int().nonnegative(),
+  eventCount: z.number().int().nonnegative(),
+  progress: z.number().optional(),
+  progressMessage: z.string().optional(),
+  currentSkill: z.string().optional(),
+  currentStep: z.number().int().optional(),
+  stepsTotal: z.number().int().optional(),
+  skills: z.array(SkillRun),
+  checkpoints: z.array(CheckpointRef),
+  filesChanged: z.array(z.string()),
+  /** Capabilities declared by the connected reporter (empty when none is connected). */
+  capabilities: z.array(Capability),
+  reporterConnected: z.boolean(),
+  exitCode: z.number().int().optional(),
+  error: z.string().optional(),
+  /** Set by the extension while a session started with Shannon: Do has had no report yet. */
+  waitingForCli: z.boolean().optional(),
+});
+export type SessionSummary = z.infer<typeof SessionSummary>;
+
+export const HubStatus = z.object({
+  url: z.string().optional(),
+  state: z.enum(['starting', 'running', 'failed', 'stopped']),
+  clients: z.number().int().nonnegative(),
+  error: z.string().optional(),
+  legacy: z.object({
+    state: z.enum(['disabled', 'listening', 'port-in-use', 'failed']),
+    port: z.number().int(),
+    message: z.string().optional(),
+  }),
+  lockFile: z.string().optional(),
+});
+export type HubStatus = z.infer<typeof HubStatus>;
+
+export { EventEnvelope };

@@ -1,0 +1,40 @@
+// Messages between the extension host and the Monitor webview, both directions.
+// The webview imports only the *types* (no zod in its bundle); the host parses every message
+// it receives from the webview with WebviewToHost.
+import { z } from 'zod';
+import type { EventEnvelope } from './wire';
+import type { HubStatus, SessionSummary } from './session';
+import { SessionId } from './wire';
+
+/**
+ * Host -> webview. Every message carries `seq`, numbered per webview from the last snapshot
+ * (snapshot seq = n, next message n+1, ...). A webview that sees a gap asks for a new snapshot.
+ */
+export type HostToWebview =
+  | {
+      type: 'snapshot';
+      seq: number;
+      /** The session the panel shows (active or pinned), with all its events. */
+      session: SessionSummary | null;
+      events: EventEnvelope[];
+      /** Recent sessions from the journal, newest first. */
+      sessions: SessionSummary[];
+      activeSessionId: string | null;
+      pinnedSessionId: string | null;
+      hub: HubStatus;
+    }
+  | { type: 'delta'; seq: number; sessionId: string; session: SessionSummary; events: EventEnvelope[] }
+  | { type: 'sessions'; seq: number; sessions: SessionSummary[]; activeSessionId: string | null }
+  | { type: 'hub'; seq: number; hub: HubStatus };
+
+export const WebviewCommand = z.enum(['do', 'halt', 'resume', 'cancel', 'showTerminal', 'openLog', 'showCheckpoints']);
+export type WebviewCommand = z.infer<typeof WebviewCommand>;
+
+export const WebviewToHost = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('requestSnapshot'), reason: z.string().max(200) }),
+  z.object({ type: z.literal('command'), command: WebviewCommand, sessionId: SessionId.optional() }),
+  z.object({ type: z.literal('pin'), sessionId: SessionId.nullable() }),
+  z.object({ type: z.literal('copy'), text: z.string().max(1000) }),
+]);
+export type WebviewToHost = z.infer<typeof WebviewToHost>;

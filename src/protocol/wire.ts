@@ -1,0 +1,126 @@
+// The native wire protocol between reporters (CLIs, `shannon-hub`) and the hub: JSON text frames
+// over WebSocket. These schemas ARE the public contract; the README documents them.
+import { z } from 'zod';
+import { dataSchemaFor } from './events';
+
+export const PROTOCOL_VERSION = 1;
+export const MAX_FRAME_BYTES = 1024 * 1024;
+export const MAX_BATCH_EVENTS = 10_000;
+export const HELLO_DEADLINE_MS = 5_000;
+
+export const Capability = z.enum(['halt', 'resume', 'cancel']);
+export type Capability = z.infer<typeof Capability>;
+export const ControlCommand = Capability;
+export type ControlCommand = Capability;
+
+export const SessionId = z.string().min(1).max(200).regex(/^[\w.:@-]+$/, 'letters, digits and . _ : @ - only');
+export const IsoTimestamp = z.iso.datetime({ offset: true, local: true });
+export const EventKind = z.string().min(1).max(100).regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only');
+
+export const EventEnvelope = z.object({
+  sessionId: SessionId,
+  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  ts: IsoTimestamp,
+  kind: EventKind,
+  data: z.record(z.string(), z.unknown()),
+});
+/** One event as reported, stored, journaled and shown. */
+export type EventEnvelope = z.infer<typeof EventEnvelope>;
+
+export const Hello = z.object({
+  type: z.literal('hello'),
+  protocol: z.literal(PROTOCOL_VERSION),
+  /** reporter: sends events; subscriber: receives the replay and live events (views, benchmarks). */
+  role: z.enum(['reporter', 'subscriber']),
+  client: z.object({ name: z.string().min(1).max(100), version: z.string().max(50), pid: z.number().int().nonnegative() }),
+  sessionId: SessionId.optional(),
+  capabilities: z.array(Capability).max(3).optional(),
+});
+export type Hello = z.infer<typeof Hello>;
+
+export const EventFrame = EventEnvelope.extend({ type: z.literal('event') });
+export type EventFrame = z.infer<typeof EventFrame>;
+export const EventsFrame = z.object({ type: z.literal('events'), events: z.array(EventEnvelope).min(1).max(MAX_BATCH_EVENTS) });
+export type EventsFrame = z.infer<typeof EventsFrame>;
+
+export const ClientFrame = z.discriminatedUnion('type', [Hello, EventFrame, EventsFrame]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export const Welcome = z.object({
+  type: z.literal('welcome'),
+  protocol: z.literal(PROTOCOL_VERSION),
+  hub: z.object({ version: z.string() }),
+  sessionId: SessionId.optional(),
+  lastSeq: z.number().int().nonnegative().optional(),
+});
+export type Welcome = z.infer<typeof Welcome>;
+export const Ack = z.object({ type: z.literal('ack'), sessionId: SessionId, seq: z.number().int().nonnegative() });
+export type Ack = z.infer<typeof Ack>;
+export const ErrorCode = z.enum([
+  'bad_json', 'bad_frame', 'bad_event_data', 'hello_required', 'hello_repeated', 'protocol_version',
+  'frame_too_large', 'seq_out_of_order', 'session_unknown', 'not_a_reporter', 'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+export const ErrorFrame = z.object({
+  type: z.literal('error'), code: ErrorCode, message: z.string(), seq: z.number().int().optional(),
+});
+export type ErrorFrame = z.infer<typeof ErrorFrame>;
+export const ControlFrame = z.object({
+  type: z.literal('control'), sessionId: SessionId, command: ControlCommand, id: z.string().min(1),
+});
+export type ControlFrame = z.infer<typeof ControlFrame>;
+/** To subscribers: stored events (replay in chunks, then live). */
+export const StoredEventsFrame = z.object({ type: z.literal('stored'), events: z.array(EventEnvelope) });
+export type StoredEventsFrame = z.infer<typeof StoredEventsFrame>;
+
+export const HubFrame = z.discriminatedUnion('type', [Welcome, Ack, ErrorFrame, ControlFrame, StoredEventsFrame]);
+export type HubFrame = z.infer<typeof HubFrame>;
+
+/** Close codes the hub uses (4000-4999 is the application range). */
+export const CloseCode = {
+  helloTimeout: 4001,
+  unauthorized: 4003,
+  flood: 4008,
+  tooManyConnections: 4013,
+  shuttingDown: 1001,
+  frameTooLarge: 1009,
+} as const;
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+
+/** Parse a text frame from a client: never throws; a bad frame becomes an error code + reason. */
+export function parseClientFrame(text: string): ParseResult<ClientFrame> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, code: 'bad_json', message: `not JSON: ${(error as Error).message}` };
+  }
+  const parsed = ClientFrame.safeParse(json);
+  if (!parsed.success) return { ok: false, code: 'bad_frame', message: z.prettifyError(parsed.error) };
+  return { ok: true, value: parsed.data };
+}
+
+/** Check a known kind's `data` against its schema; unknown kinds pass unchanged. */
+export function validateEventData(event: EventEnvelope): ParseResult<EventEnvelope> {
+  const schema = dataSchemaFor(event.kind);
+  if (!schema) return { ok: true, value: event };
+  const parsed = schema.safeParse(event.data);
+  if (!parsed.success) {
+    return { ok: false, code: 'bad_event_data', message: `${event.kind} seq ${event.seq}: ${z.prettifyError(parsed.error)}` };
+  }
+  return { ok: true, value: { ...event, data: parsed.data } };
+}
+
+/** Parse a frame the hub sent (used by the reporter library). */
+export function parseHubFrame(text: string): ParseResult<HubFrame> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, code: 'bad_json', message: `not JSON: ${(error as Error).message}` };
+  }
+  const parsed = HubFrame.safeParse(json);
+  if (!parsed.success) return { ok: false, code: 'bad_frame', message: z.prettifyError(parsed.error) };
+  return { ok: true, value: parsed.data };
+}

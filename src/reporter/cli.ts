@@ -1,0 +1,3 @@
+// `shannon-hub`: placeholder until the hub issue lands.
+console.error('shannon-hub: not built yet');
+process.exit(1);

@@ -1,0 +1,3 @@
+import { render } from 'preact';
+
+render(<main>Shannon</main>, document.body);
