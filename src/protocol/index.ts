@@ -2,3 +2,4 @@ export * from './wire';
 export * from './events';
 export * from './session';
 export * from './webview';
+export * from './discovery';

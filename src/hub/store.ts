@@ -1,0 +1,319 @@
+// The session store: the one place every event source ends in (native reporters, the legacy
+// endpoint, the extension). It sequences and dedupes events, keeps each session's summary current
+// through the pure reducer, hands new events to the journal, and tells in-process listeners
+// (views, the subscriber fan-out of the server) what changed.
+import type { Capability, EventEnvelope } from '../protocol/wire';
+import { SessionId } from '../protocol/wire';
+import { FINAL_STATES, type SessionSource, type SessionState, type SessionSummary } from '../protocol/session';
+import { createSummary, reduceSession } from './session-model';
+import { silentLogger, type HubLogger } from './logger';
+
+export type StoreChange =
+  | { type: 'events'; sessionId: string; fromIndex: number; events: EventEnvelope[]; session: SessionSummary }
+  /** Summary changed without new events (created pending, reporter connected, lost, waitingForCli...). */
+  | { type: 'session'; session: SessionSummary }
+  /** History cleared or retention removed sessions. */
+  | { type: 'removed'; sessionIds: string[] };
+
+/** What the store needs from the journal; the real one is src/hub/journal.ts. */
+export interface JournalSink {
+  append(sessionId: string, events: readonly EventEnvelope[]): void;
+  /** The set of summaries or a session's state changed: rewrite the index (coalesced). */
+  indexChanged(): void;
+  remove(sessionIds: readonly string[]): Promise<void>;
+  /** Bytes on disk (including buffered lines) for retention. */
+  sizeOf(sessionId: string): number;
+}
+
+export interface RetentionLimits {
+  maxSessions: number;
+  maxBytes: number;
+}
+
+export const DEFAULT_LOST_GRACE_MS = 10_000;
+export const DEFAULT_RETENTION: RetentionLimits = { maxSessions: 50, maxBytes: 200 * 1024 * 1024 };
+
+export interface SessionStoreOptions {
+  lostGraceMs?: number;
+  retention?: RetentionLimits;
+  journal?: JournalSink;
+  log?: HubLogger;
+}
+
+/** A session read back from the journal. */
+export interface RestoredSession {
+  summary: SessionSummary;
+  events: EventEnvelope[];
+}
+
+interface SessionRecord {
+  summary: SessionSummary;
+  /** The parsed envelopes as received: nothing else is kept per event (memory budget). */
+  events: EventEnvelope[];
+  /** Creation order, breaks ties between equal timestamps. */
+  order: number;
+  lostTimer?: NodeJS.Timeout;
+}
+
+const isFinal = (state: SessionState): boolean => FINAL_STATES.has(state);
+
+/** When a session started (or was created): what "most recent" means for lists and the active rule. */
+function startKey(record: SessionRecord): number {
+  const time = Date.parse(record.summary.startedAt ?? record.summary.createdAt);
+  return Number.isFinite(time) ? time : 0;
+}
+
+function newestFirst(a: SessionRecord, b: SessionRecord): number {
+  return startKey(b) - startKey(a) || b.order - a.order;
+}
+
+function assertSessionId(sessionId: string): void {
+  const parsed = SessionId.safeParse(sessionId);
+  if (!parsed.success) throw new TypeError(`invalid session id ${JSON.stringify(sessionId)}: ${parsed.error.issues[0]?.message}`);
+}
+
+export class SessionStore {
+  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly listeners = new Set<(change: StoreChange) => void>();
+  private readonly lostGraceMs: number;
+  private readonly retention: RetentionLimits;
+  private readonly journal: JournalSink | undefined;
+  private readonly log: HubLogger;
+  private nextOrder = 0;
+  private disposed = false;
+
+  constructor(options: SessionStoreOptions = {}) {
+    this.lostGraceMs = options.lostGraceMs ?? DEFAULT_LOST_GRACE_MS;
+    this.retention = options.retention ?? DEFAULT_RETENTION;
+    this.journal = options.journal;
+    this.log = options.log ?? silentLogger;
+  }
+
+  /**
+   * Load sessions read back from the journal. Sessions that were unfinished when the previous hub
+   * stopped can no longer be reported to (their reporter's connection died with it): they are lost.
+   */
+  restore(sessions: readonly RestoredSession[]): void {
+    for (const { summary, events } of sessions) {
+      let restored: SessionSummary = { ...summary, reporterConnected: false, capabilities: [] };
+      if (!isFinal(restored.state)) {
+        this.log.info(`session ${restored.id}: ${restored.state} -> lost (hub restarted while it was unfinished)`);
+        restored = { ...restored, state: 'lost', endedAt: restored.endedAt ?? new Date().toISOString() };
+      }
+      this.sessions.set(restored.id, { summary: restored, events, order: this.nextOrder++ });
+    }
+    if (sessions.length > 0) this.journal?.indexChanged();
+    this.applyRetention();
+  }
+
+  /** Native reporters: validated envelopes; dedupe by seq (<= lastSeq dropped); returns lastSeq per session. */
+  ingest(source: SessionSource, events: readonly EventEnvelope[]): Map<string, number> {
+    const touched = new Map<string, { record: SessionRecord; fromIndex: number; stateBefore: SessionState }>();
+    for (const event of events) {
+      let entry = touched.get(event.sessionId);
+      if (!entry) {
+        const record = this.recordFor(event.sessionId, source);
+        entry = { record, fromIndex: record.events.length, stateBefore: record.summary.state };
+        touched.set(event.sessionId, entry);
+      }
+      const record = entry.record;
+      if (event.seq <= record.summary.lastSeq) continue; // duplicate (a resend): acknowledged, not stored
+      record.events.push(event);
+      record.summary = reduceSession(record.summary, event);
+    }
+
+    const lastSeqs = new Map<string, number>();
+    for (const [sessionId, { record, fromIndex, stateBefore }] of touched) {
+      lastSeqs.set(sessionId, record.summary.lastSeq);
+      if (record.events.length === fromIndex) continue;
+      const added = record.events.slice(fromIndex);
+      this.journal?.append(sessionId, added);
+      this.emit({ type: 'events', sessionId, fromIndex, events: added, session: record.summary });
+      if (record.summary.state !== stateBefore) this.stateChanged(record, stateBefore);
+    }
+    return lastSeqs;
+  }
+
+  /** Legacy endpoint and the extension: the store assigns the next seq. */
+  append(sessionId: string, source: SessionSource, kind: string, data: Record<string, unknown>, ts?: string): EventEnvelope {
+    assertSessionId(sessionId);
+    const lastSeq = this.sessions.get(sessionId)?.summary.lastSeq ?? 0;
+    const event: EventEnvelope = { sessionId, seq: lastSeq + 1, ts: ts ?? new Date().toISOString(), kind, data };
+    this.ingest(source, [event]);
+    return event;
+  }
+
+  /** Shannon: Do creates the session before the CLI reports (state pending). */
+  createPending(sessionId: string, init: { task?: string; source: SessionSource }): SessionSummary {
+    assertSessionId(sessionId);
+    const existing = this.sessions.get(sessionId);
+    if (existing) return existing.summary;
+    const record = this.createRecord(sessionId, init.source, init.task);
+    this.emit({ type: 'session', session: record.summary });
+    return record.summary;
+  }
+
+  /** The server reports whether a reporter of this session is connected; a disconnect without a final event -> lost after grace. */
+  setReporter(sessionId: string, connection: { connected: boolean; capabilities: Capability[] }): void {
+    const record = this.sessions.get(sessionId);
+    if (!record) return;
+    const { summary } = record;
+    this.clearLostTimer(record);
+    if (!connection.connected && !isFinal(summary.state)) {
+      record.lostTimer = setTimeout(() => this.markLost(sessionId), this.lostGraceMs);
+      record.lostTimer.unref();
+    }
+    const capabilities = connection.connected ? [...connection.capabilities] : [];
+    if (summary.reporterConnected === connection.connected && sameList(summary.capabilities, capabilities)) return;
+    record.summary = { ...summary, reporterConnected: connection.connected, capabilities };
+    this.emit({ type: 'session', session: record.summary });
+  }
+
+  patch(sessionId: string, patch: Partial<Pick<SessionSummary, 'waitingForCli'>>): void {
+    const record = this.sessions.get(sessionId);
+    if (!record) return;
+    record.summary = { ...record.summary, ...patch };
+    if (patch.waitingForCli === undefined && 'waitingForCli' in patch) delete record.summary.waitingForCli;
+    this.journal?.indexChanged();
+    this.emit({ type: 'session', session: record.summary });
+  }
+
+  get(sessionId: string): SessionSummary | undefined {
+    return this.sessions.get(sessionId)?.summary;
+  }
+
+  /** A copy of the session's events from fromIndex (inclusive) to toIndex (exclusive, default: all). */
+  events(sessionId: string, fromIndex = 0, toIndex?: number): EventEnvelope[] {
+    return this.sessions.get(sessionId)?.events.slice(fromIndex, toIndex) ?? [];
+  }
+
+  /** Newest first. */
+  list(): SessionSummary[] {
+    return [...this.sessions.values()].sort(newestFirst).map((record) => record.summary);
+  }
+
+  /** DESIGN.md: the most recently started unfinished session, else the most recent one. */
+  activeSessionId(): string | null {
+    let newestUnfinished: SessionRecord | undefined;
+    let newest: SessionRecord | undefined;
+    for (const record of this.sessions.values()) {
+      if (!newest || newestFirst(record, newest) < 0) newest = record;
+      if (!isFinal(record.summary.state) && (!newestUnfinished || newestFirst(record, newestUnfinished) < 0)) {
+        newestUnfinished = record;
+      }
+    }
+    return (newestUnfinished ?? newest)?.summary.id ?? null;
+  }
+
+  subscribe(listener: (change: StoreChange) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Remove every finished session (memory and journal); running ones stay. */
+  async clearHistory(): Promise<void> {
+    const finished = [...this.sessions.values()].filter((record) => isFinal(record.summary.state)).map((r) => r.summary.id);
+    await this.removeSessions(finished, 'history cleared');
+  }
+
+  /** Stop the grace timers; the store keeps its data (the hub disposes the journal separately). */
+  dispose(): void {
+    this.disposed = true;
+    for (const record of this.sessions.values()) this.clearLostTimer(record);
+    this.listeners.clear();
+  }
+
+  private recordFor(sessionId: string, source: SessionSource): SessionRecord {
+    const record = this.sessions.get(sessionId) ?? this.createRecord(sessionId, source);
+    // A pending session made by Shannon: Do belongs to whoever actually reports it.
+    if (record.summary.eventCount === 0 && record.summary.source !== source) {
+      record.summary = { ...record.summary, source, unauthenticated: source === 'legacy' };
+    }
+    return record;
+  }
+
+  private createRecord(sessionId: string, source: SessionSource, task?: string): SessionRecord {
+    const summary = createSummary(sessionId, { source, task, createdAt: new Date().toISOString() });
+    const record: SessionRecord = { summary, events: [], order: this.nextOrder++ };
+    this.sessions.set(sessionId, record);
+    this.log.info(`session ${sessionId}: created (${source}${task ? `, task ${JSON.stringify(task)}` : ''})`);
+    this.journal?.indexChanged();
+    return record;
+  }
+
+  private stateChanged(record: SessionRecord, before: SessionState): void {
+    const { summary } = record;
+    this.log.info(`session ${summary.id}: ${before} -> ${summary.state}`);
+    this.journal?.indexChanged();
+    if (isFinal(summary.state)) {
+      this.clearLostTimer(record);
+      this.applyRetention();
+    }
+  }
+
+  private markLost(sessionId: string): void {
+    const record = this.sessions.get(sessionId);
+    if (!record || this.disposed) return;
+    record.lostTimer = undefined;
+    const before = record.summary.state;
+    if (record.summary.reporterConnected || isFinal(before)) return;
+    record.summary = { ...record.summary, state: 'lost', endedAt: new Date().toISOString() };
+    delete record.summary.currentSkill;
+    this.emit({ type: 'session', session: record.summary });
+    this.stateChanged(record, before);
+  }
+
+  private clearLostTimer(record: SessionRecord): void {
+    if (record.lostTimer) clearTimeout(record.lostTimer);
+    record.lostTimer = undefined;
+  }
+
+  /** Oldest finished sessions go first until both the count and the byte limit hold. */
+  private applyRetention(): void {
+    const sizeOf = (id: string) => this.journal?.sizeOf(id) ?? 0;
+    let count = this.sessions.size;
+    let bytes = 0;
+    for (const id of this.sessions.keys()) bytes += sizeOf(id);
+    if (count <= this.retention.maxSessions && bytes <= this.retention.maxBytes) return;
+    const oldestFirst = [...this.sessions.values()].filter((r) => isFinal(r.summary.state)).sort((a, b) => newestFirst(b, a));
+    const doomed: string[] = [];
+    for (const record of oldestFirst) {
+      if (count <= this.retention.maxSessions && bytes <= this.retention.maxBytes) break;
+      doomed.push(record.summary.id);
+      count -= 1;
+      bytes -= sizeOf(record.summary.id);
+    }
+    if (doomed.length > 0) {
+      this.removeSessions(doomed, `retention (max ${this.retention.maxSessions} sessions, ${this.retention.maxBytes} bytes)`).catch(
+        (error: unknown) => this.log.error(`retention failed: ${(error as Error).message}`),
+      );
+    }
+  }
+
+  private async removeSessions(sessionIds: string[], why: string): Promise<void> {
+    if (sessionIds.length === 0) return;
+    for (const id of sessionIds) {
+      const record = this.sessions.get(id);
+      if (record) this.clearLostTimer(record);
+      this.sessions.delete(id);
+    }
+    this.log.info(`removed ${sessionIds.length} session(s): ${why}`);
+    this.emit({ type: 'removed', sessionIds });
+    this.journal?.indexChanged();
+    await this.journal?.remove(sessionIds);
+  }
+
+  private emit(change: StoreChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.log.error(`store listener failed: ${(error as Error).stack ?? String(error)}`);
+      }
+    }
+  }
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
