@@ -31,7 +31,8 @@ export const WebviewCommand = z.enum(['do', 'halt', 'resume', 'cancel', 'showTer
 export type WebviewCommand = z.infer<typeof WebviewCommand>;
 
 export const WebviewToHost = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready') }),
+  /** The page loaded; `pinnedSessionId` is the pin restored from the webview's saved state. */
+  z.object({ type: z.literal('ready'), pinnedSessionId: SessionId.nullable().optional() }),
   z.object({ type: z.literal('requestSnapshot'), reason: z.string().max(200) }),
   z.object({ type: z.literal('command'), command: WebviewCommand, sessionId: SessionId.optional() }),
   z.object({ type: z.literal('pin'), sessionId: SessionId.nullable() }),
