@@ -1,0 +1,88 @@
+// Integration layer: mocha inside a real VS Code extension host.
+//   node test/harness/integration.mjs          (npm run test:integration)
+// Bundles test/integration/index.ts and every test/integration/*.test.ts into out/test/integration/,
+// then hands them to @vscode/test-electron's runTests(). With SHANNON_TEST_DESKTOP_VSCODE=1 runTests
+// downloads desktop VS Code as usual; otherwise the "executable" is code-server-host.mjs, which runs
+// the same index in code-server (desktop VS Code cannot be downloaded on these machines).
+// Set SHANNON_SKIP_BUILD=1 when dist/ is already built (run-all does that).
+import { runTests } from '@vscode/test-electron';
+import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { copyFixtureWorkspace, makeTempDir, removeTempDir, repoRoot } from './code-server.mjs';
+
+const sourceDir = path.join(repoRoot, 'test', 'integration');
+const outDir = path.join(repoRoot, 'out', 'test', 'integration');
+const hostExecutable = path.join(repoRoot, 'test', 'harness', 'code-server-host.mjs');
+
+export async function bundleIntegrationTests() {
+  rmSync(outDir, { recursive: true, force: true });
+  const entryPoints = readdirSync(sourceDir)
+    .filter((name) => name === 'index.ts' || name.endsWith('.test.ts'))
+    .map((name) => path.join(sourceDir, name));
+  await esbuild.build({
+    entryPoints,
+    outdir: outDir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    // vscode is provided by the extension host; mocha is required at run time from the repo's
+    // node_modules (out/ sits inside the repo) so that index.js and the tests share one instance.
+    external: ['vscode', 'mocha'],
+    logLevel: 'warning',
+  });
+  return entryPoints.length - 1;
+}
+
+function buildExtension() {
+  const result = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repoRoot, stdio: 'inherit', timeout: 120_000 });
+  if (result.status !== 0) throw new Error('node esbuild.mjs --production failed');
+}
+
+export async function runIntegrationTests() {
+  if (process.env.SHANNON_SKIP_BUILD !== '1') buildExtension();
+  const count = await bundleIntegrationTests();
+  if (count === 0) throw new Error(`No test/integration/*.test.ts files found in ${sourceDir}`);
+
+  const runDir = makeTempDir('shannon-integration-');
+  try {
+    const workspace = copyFixtureWorkspace(runDir);
+    const ideDir = path.join(runDir, 'shannon-ide');
+    mkdirSync(ideDir);
+    const desktop = process.env.SHANNON_TEST_DESKTOP_VSCODE === '1';
+    await runTests({
+      vscodeExecutablePath: desktop ? undefined : hostExecutable,
+      version: desktop ? process.env.SHANNON_TEST_VSCODE_VERSION ?? 'stable' : undefined,
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: path.join(outDir, 'index.js'),
+      launchArgs: [
+        workspace,
+        `--user-data-dir=${path.join(runDir, 'user-data')}`,
+        `--extensions-dir=${path.join(runDir, 'extensions')}`,
+        '--disable-extensions',
+      ],
+      extensionTestsEnv: {
+        // Tests never touch the real ~/.shannon: lock file, journal, hub state live here.
+        SHANNON_IDE_DIR: ideDir,
+        SHANNON_TEST_WORKSPACE: workspace,
+        SHANNON_TEST_RUN_DIR: runDir,
+      },
+    });
+  } finally {
+    removeTempDir(runDir);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  runIntegrationTests().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(`[integration] ${error.message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,28 @@
+// Test index loaded by the extension host (the `extensionTestsPath` contract: export run(): Promise).
+// Bundled by test/harness/integration.mjs next to the compiled *.test.js files; mocha stays external
+// and is required from the repo's node_modules at run time.
+import Mocha from 'mocha';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
+export function run(): Promise<void> {
+  // TDD interface (suite/test/suiteSetup/setup) with a timeout generous enough for real I/O;
+  // colours off because the report travels through the workbench console to a log file or CI.
+  const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, color: false, reporter: 'spec' });
+  const grep = process.env.SHANNON_TEST_GREP;
+  if (grep) mocha.grep(grep);
+  const testFiles = readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort();
+  for (const name of testFiles) mocha.addFile(path.join(__dirname, name));
+  // code-server-host.mjs shows the workbench console only from this marker on.
+  console.log(`[shannon-integration] running ${testFiles.length} file(s): ${testFiles.join(', ')}`);
+  return new Promise((resolve, reject) => {
+    try {
+      mocha.run((failures) => {
+        if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
+        else resolve();
+      });
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
