@@ -18,6 +18,8 @@ export const vsixPath = path.join(repoRoot, 'dist-vsix', 'shannon-vscode.vsix');
 export const defaultUserSettings = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
+  // The empty secondary side bar (chat) only takes room from the screenshots.
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.enableExperiments': false,
   'terminal.integrated.enablePersistentSessions': false,
   // Without this the terminal paints to a canvas and its text is not in the DOM.
