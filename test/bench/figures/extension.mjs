@@ -1,0 +1,3 @@
+export async function extension() {
+  throw new Error('not implemented yet');
+}

@@ -1,0 +1,3 @@
+export async function latency() {
+  throw new Error('not implemented yet');
+}

@@ -1,0 +1,3 @@
+export async function legacy() {
+  throw new Error('not implemented yet');
+}

@@ -1,0 +1,3 @@
+export async function memory() {
+  throw new Error('not implemented yet');
+}

@@ -1,0 +1,3 @@
+export async function replay() {
+  throw new Error('not implemented yet');
+}

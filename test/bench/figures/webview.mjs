@@ -1,0 +1,3 @@
+export async function webview() {
+  throw new Error('not implemented yet');
+}
