@@ -1,0 +1,147 @@
+// startHub: wires the store, the journal, the authenticated ws server, the discovery lock file and
+// (when enabled) the legacy Socket.IO endpoint into one disposable object. The extension calls it
+// on activation; `shannon-hub serve` calls it headless.
+import type { ControlCommand } from '../protocol/wire';
+import type { HubStatus } from '../protocol/session';
+import { createToken } from './auth';
+import { Journal } from './journal';
+import { removeLockFile, writeLockFile } from './lockfile';
+import { silentLogger, type HubLogger } from './logger';
+import { DEFAULT_LOST_GRACE_MS, DEFAULT_RETENTION, SessionStore, type RetentionLimits } from './store';
+import { HubServer, type ServerLimits } from './server';
+
+export type { HubLogger } from './logger';
+export type { ServerLimits } from './server';
+
+export interface HubOptions {
+  host?: '127.0.0.1';
+  /** 0 (default): a free port chosen by the OS. */
+  port?: number;
+  /** Where sessions are journaled; without it the hub keeps sessions in memory only. */
+  journalDir?: string;
+  retention?: RetentionLimits;
+  lostGraceMs?: number;
+  legacy?: { enabled: boolean; port: number };
+  /** Write a discovery lock file (dir defaults to $SHANNON_IDE_DIR or ~/.shannon/ide); none when omitted. */
+  lockFile?: { dir?: string; workspaceFolders: string[] };
+  log?: HubLogger;
+  version?: string;
+  /** Connection limits; defaults are the production values (tests shorten the timeouts). */
+  limits?: Partial<ServerLimits>;
+}
+
+export interface Hub {
+  url: string;
+  port: number;
+  token: string;
+  store: SessionStore;
+  lockFilePath?: string;
+  status(): HubStatus;
+  onStatusChange(listener: (status: HubStatus) => void): { dispose(): void };
+  /** false when no connected reporter of that session declared the capability */
+  sendControl(sessionId: string, command: ControlCommand): boolean;
+  dispose(): Promise<void>;
+}
+
+/** What startHub needs from the legacy endpoint (src/hub/legacy.ts). */
+interface LegacyHandle {
+  status(): HubStatus['legacy'];
+  close(): Promise<void>;
+}
+
+export async function startHub(options: HubOptions): Promise<Hub> {
+  const log = options.log ?? silentLogger;
+  const version = options.version ?? '0.0.0';
+  const journal = options.journalDir ? new Journal({ dir: options.journalDir, log }) : undefined;
+  const store = new SessionStore({
+    lostGraceMs: options.lostGraceMs ?? DEFAULT_LOST_GRACE_MS,
+    retention: options.retention ?? DEFAULT_RETENTION,
+    journal,
+    log,
+  });
+  if (journal) {
+    journal.attach(() => store.list());
+    store.restore(await journal.load());
+  }
+
+  const token = createToken();
+  const server = new HubServer({ store, token, log, version, limits: options.limits });
+  let port: number;
+  try {
+    port = await server.listen(options.host ?? '127.0.0.1', options.port ?? 0);
+  } catch (error) {
+    store.dispose();
+    await journal?.flush();
+    throw error;
+  }
+  const url = `ws://127.0.0.1:${port}`;
+  log.info(`hub listening on ${url}${options.journalDir ? `, journal ${options.journalDir}` : ''}`);
+
+  let lockFilePath: string | undefined;
+  if (options.lockFile) {
+    try {
+      lockFilePath = writeLockFile({ dir: options.lockFile.dir, port, token, url, workspaceFolders: options.lockFile.workspaceFolders });
+      log.info(`lock file ${lockFilePath}`);
+    } catch (error) {
+      // The hub still works for terminals that get the URL and token through the environment.
+      log.warn(`could not write the lock file: ${(error as Error).message}`);
+    }
+  }
+
+  let legacy: LegacyHandle | undefined;
+  // ---- LEGACY ENDPOINT HOOK (owned by the legacy helper) -------------------------------------
+  // When options.legacy?.enabled, start the Socket.IO endpoint here:
+  //   legacy = await startLegacyEndpoint({ port: options.legacy.port, store, log });
+  // (import { startLegacyEndpoint } from './legacy'). It must not throw for a busy port: its
+  // status() reports 'port-in-use' instead.
+  // ---------------------------------------------------------------------------------------------
+
+  const statusListeners = new Set<(status: HubStatus) => void>();
+  let state: HubStatus['state'] = 'running';
+  const status = (): HubStatus => {
+    const current: HubStatus = {
+      url,
+      state,
+      clients: server.clientCount,
+      legacy: legacy?.status() ?? { state: 'disabled', port: options.legacy?.port ?? 8000 },
+    };
+    if (lockFilePath) current.lockFile = lockFilePath;
+    return current;
+  };
+  const notify = () => {
+    const current = status();
+    for (const listener of statusListeners) listener(current);
+  };
+  server.onClientsChange(notify);
+
+  let disposing: Promise<void> | undefined;
+  const dispose = (): Promise<void> => {
+    disposing ??= (async () => {
+      state = 'stopped';
+      await server.close();
+      await legacy?.close().catch((error: unknown) => log.warn(`legacy endpoint close failed: ${(error as Error).message}`));
+      store.dispose();
+      await journal?.flush();
+      if (lockFilePath) removeLockFile(lockFilePath);
+      log.info('hub stopped');
+      notify();
+      statusListeners.clear();
+    })();
+    return disposing;
+  };
+
+  return {
+    url,
+    port,
+    token,
+    store,
+    lockFilePath,
+    status,
+    onStatusChange(listener) {
+      statusListeners.add(listener);
+      return { dispose: () => statusListeners.delete(listener) };
+    },
+    sendControl: (sessionId, command) => server.sendControl(sessionId, command),
+    dispose,
+  };
+}
