@@ -37,7 +37,7 @@ const steps = [
     timeoutMs: 5 * MINUTE,
   },
   { name: 'integration', layers: ['integration'], command: [process.execPath, 'test/harness/integration.mjs'], env: { SHANNON_SKIP_BUILD: '1' }, timeoutMs: 8 * MINUTE },
-  { name: 'e2e', layers: ['e2e'], command: [bin('mocha'), '--config', 'test/e2e/.mocharc.json'], timeoutMs: 10 * MINUTE },
+  { name: 'e2e', layers: ['e2e'], command: [bin('mocha'), '--config', 'test/e2e/.mocharc.cjs'], timeoutMs: 10 * MINUTE },
 ];
 
 const allLayers = ['static', 'unit', 'webview', 'integration', 'e2e'];
