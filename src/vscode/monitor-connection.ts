@@ -1,0 +1,251 @@
+// One Monitor webview's conversation with the host: what it shows (pinned ?? active session),
+// the snapshot + numbered deltas it is sent, and what it asks for. No `vscode` import: the view
+// provider passes in the webview's postMessage and the command runner, so this is testable in
+// plain Node against a real SessionStore.
+import { z } from 'zod';
+import type { HubStatus, SessionSummary } from '../protocol/session';
+import { WebviewToHost, type HostToWebview, type WebviewCommand } from '../protocol/webview';
+import type { EventEnvelope } from '../protocol/wire';
+
+/** The part of src/hub's SessionStore the Monitor reads. */
+export interface MonitorStore {
+  subscribe(listener: (change: MonitorStoreChange) => void): { dispose(): void };
+  get(sessionId: string): SessionSummary | undefined;
+  events(sessionId: string, fromIndex?: number): EventEnvelope[];
+  list(): SessionSummary[];
+  activeSessionId(): string | null;
+}
+
+/** Structurally the store's StoreChange; the Monitor only needs to know which session moved. */
+export type MonitorStoreChange =
+  | { type: 'events'; sessionId: string }
+  | { type: 'session'; session: SessionSummary }
+  | { type: 'removed'; sessionIds: string[] };
+
+/** Hub status and its changes: a started Hub, or the extension's hub service before/after start. */
+export interface MonitorHubStatus {
+  status(): HubStatus;
+  onStatusChange(listener: (status: HubStatus) => void): { dispose(): void };
+}
+
+export interface MonitorLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug?(message: string): void;
+}
+
+export interface MonitorConnectionOptions {
+  post(message: HostToWebview): void;
+  /** Runs a `command` request from the webview (VS Code command ids are mapped by the caller). */
+  runCommand(command: WebviewCommand, sessionId: string | undefined): void;
+  copy(text: string): void;
+  log: MonitorLog;
+  /** How long store changes are coalesced into one message per kind (~one frame). */
+  batchMs?: number;
+  /** The picker lists at most this many recent sessions. */
+  maxSessions?: number;
+}
+
+const DEFAULT_BATCH_MS = 16;
+const DEFAULT_MAX_SESSIONS = 50;
+
+export class MonitorConnection {
+  private store: MonitorStore | undefined;
+  private storeSubscription: { dispose(): void } | undefined;
+  private readonly hubSubscription: { dispose(): void };
+  private seq = 0;
+  /** Nothing is sent until the page said `ready` (a hidden view has no page to receive it). */
+  private ready = false;
+  private pinned: string | null = null;
+  private shownId: string | null = null;
+  /** How many of the shown session's events the webview already has. */
+  private sentEvents = 0;
+  private shownTouched = false;
+  private sessionsTouched = false;
+  private hubTouched = false;
+  private sessionsSignature = '';
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly hub: MonitorHubStatus,
+    private readonly options: MonitorConnectionOptions,
+  ) {
+    this.hubSubscription = hub.onStatusChange(() => {
+      this.hubTouched = true;
+      this.schedule();
+    });
+  }
+
+  /** The store arrives when the hub has started; until then the webview gets empty snapshots. */
+  attachStore(store: MonitorStore): void {
+    if (this.disposed) return;
+    this.storeSubscription?.dispose();
+    this.store = store;
+    this.storeSubscription = store.subscribe((change) => this.onStoreChange(change));
+    if (this.ready) this.sendSnapshot();
+  }
+
+  /** The page went away (view hidden without retained context): stop sending until it is back. */
+  pause(): void {
+    this.ready = false;
+    this.clearTimer();
+  }
+
+  /** The view is visible again: send a fresh snapshot (a page that reloaded will also say `ready`). */
+  resume(): void {
+    this.ready = true;
+    this.sendSnapshot();
+  }
+
+  /** Every message from the webview comes through here, unparsed. */
+  receive(raw: unknown): void {
+    const parsed = WebviewToHost.safeParse(raw);
+    if (!parsed.success) {
+      this.options.log.warn(`monitor: ignored an invalid message from the webview: ${z.prettifyError(parsed.error)}`);
+      return;
+    }
+    const message = parsed.data;
+    switch (message.type) {
+      case 'ready':
+        if (message.pinnedSessionId !== undefined) this.pinned = message.pinnedSessionId;
+        this.ready = true;
+        this.sendSnapshot();
+        break;
+      case 'requestSnapshot':
+        this.options.log.debug?.(`monitor: webview asked for a snapshot (${message.reason})`);
+        this.sendSnapshot();
+        break;
+      case 'pin':
+        this.pinned = message.sessionId;
+        this.sendSnapshot();
+        break;
+      case 'copy':
+        this.options.copy(message.text);
+        break;
+      case 'command':
+        this.options.runCommand(message.command, message.sessionId);
+        break;
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.ready = false;
+    this.clearTimer();
+    this.storeSubscription?.dispose();
+    this.hubSubscription.dispose();
+  }
+
+  private shownSessionId(): string | null {
+    if (!this.store) return null;
+    if (this.pinned !== null) {
+      if (this.store.get(this.pinned)) return this.pinned;
+      // The pinned session is gone (history cleared): follow the active one again.
+      this.pinned = null;
+    }
+    return this.store.activeSessionId();
+  }
+
+  private onStoreChange(change: MonitorStoreChange): void {
+    if (!this.ready) return;
+    switch (change.type) {
+      case 'events':
+        if (change.sessionId === this.shownId) this.shownTouched = true;
+        this.sessionsTouched = true;
+        break;
+      case 'session':
+        if (change.session.id === this.shownId) this.shownTouched = true;
+        this.sessionsTouched = true;
+        break;
+      case 'removed':
+        this.sessionsTouched = true;
+        break;
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (!this.ready || this.flushTimer !== undefined) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, this.options.batchMs ?? DEFAULT_BATCH_MS);
+  }
+
+  private clearTimer(): void {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+  }
+
+  /** Send what changed since the last flush: a new snapshot if the shown session changed, else deltas. */
+  private flush(): void {
+    if (!this.ready || this.disposed) return;
+    const store = this.store;
+    if (store && this.shownSessionId() !== this.shownId) {
+      this.sendSnapshot();
+      return;
+    }
+    if (store && this.shownId !== null && this.shownTouched) {
+      const session = store.get(this.shownId);
+      if (session) {
+        const events = store.events(this.shownId, this.sentEvents);
+        this.sentEvents += events.length;
+        this.post({ type: 'delta', seq: 0, sessionId: this.shownId, session, events });
+      }
+    }
+    if (store && this.sessionsTouched) {
+      const sessions = this.recentSessions(store);
+      const signature = sessionsSignature(sessions, store.activeSessionId());
+      if (signature !== this.sessionsSignature) {
+        this.sessionsSignature = signature;
+        this.post({ type: 'sessions', seq: 0, sessions, activeSessionId: store.activeSessionId() });
+      }
+    }
+    if (this.hubTouched) this.post({ type: 'hub', seq: 0, hub: this.hub.status() });
+    this.shownTouched = this.sessionsTouched = this.hubTouched = false;
+  }
+
+  private sendSnapshot(): void {
+    if (!this.ready || this.disposed) return;
+    this.clearTimer();
+    const store = this.store;
+    this.shownId = this.shownSessionId();
+    const session = store && this.shownId !== null ? store.get(this.shownId) ?? null : null;
+    const events = store && session ? store.events(session.id) : [];
+    this.sentEvents = events.length;
+    const sessions = store ? this.recentSessions(store) : [];
+    const activeSessionId = store ? store.activeSessionId() : null;
+    this.sessionsSignature = sessionsSignature(sessions, activeSessionId);
+    this.shownTouched = this.sessionsTouched = this.hubTouched = false;
+    this.post({
+      type: 'snapshot',
+      seq: 0,
+      session,
+      events,
+      sessions,
+      activeSessionId,
+      pinnedSessionId: this.pinned,
+      hub: this.hub.status(),
+    });
+  }
+
+  private recentSessions(store: MonitorStore): SessionSummary[] {
+    return store.list().slice(0, this.options.maxSessions ?? DEFAULT_MAX_SESSIONS);
+  }
+
+  /** Stamp the next per-webview sequence number; the webview detects gaps by it. */
+  private post(message: HostToWebview): void {
+    this.seq++;
+    this.options.post({ ...message, seq: this.seq });
+  }
+}
+
+/**
+ * What the picker shows of the list. Sending the full list on every event would cost more than
+ * the events themselves, so it goes out only when this changes.
+ */
+function sessionsSignature(sessions: SessionSummary[], activeSessionId: string | null): string {
+  return JSON.stringify([activeSessionId, sessions.map((s) => [s.id, s.state, s.task ?? ''])]);
+}

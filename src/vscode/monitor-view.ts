@@ -1,0 +1,183 @@
+// The Monitor in VS Code: the `shannon.monitor` webview view in the Shannon side panel, and the
+// same page as an editor panel ("Shannon: Open Monitor in Editor") that comes back after a window
+// reload. Each open webview gets its own MonitorConnection (snapshot, numbered deltas, commands).
+import * as vscode from 'vscode';
+import type { WebviewCommand } from '../protocol/webview';
+import {
+  MonitorConnection,
+  type MonitorHubStatus,
+  type MonitorLog,
+  type MonitorStore,
+} from './monitor-connection';
+import { renderWebviewHtml } from './webview-html';
+
+export const MONITOR_VIEW_ID = 'shannon.monitor';
+export const MONITOR_PANEL_TYPE = 'shannon.monitorPanel';
+export const OPEN_MONITOR_IN_EDITOR_COMMAND = 'shannon.openMonitorInEditor';
+
+export interface MonitorDeps {
+  /** The hub's session store, or a promise of it: the hub starts after activate() has returned. */
+  store: MonitorStore | PromiseLike<MonitorStore>;
+  /** Hub status: a started Hub, or `{ status: () => service.status(), onStatusChange: service.onDidChangeStatus }`. */
+  hub: MonitorHubStatus;
+  log: MonitorLog;
+}
+
+/** Webview commands -> VS Code commands (implemented in commands.ts) and whether they take the session id. */
+const COMMANDS: Record<WebviewCommand, { id: string; withSession: boolean }> = {
+  do: { id: 'shannon.do', withSession: false },
+  halt: { id: 'shannon.halt', withSession: true },
+  resume: { id: 'shannon.resume', withSession: true },
+  cancel: { id: 'shannon.cancel', withSession: true },
+  showTerminal: { id: 'shannon.showTerminal', withSession: true },
+  openLog: { id: 'shannon.openSessionLog', withSession: true },
+  showCheckpoints: { id: 'shannon.checkpoints.focus', withSession: false },
+};
+
+function isPromiseLike(value: unknown): value is PromiseLike<MonitorStore> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+}
+
+class MonitorHost {
+  private store: MonitorStore | undefined;
+  private readonly connections = new Set<MonitorConnection>();
+  private panel: vscode.WebviewPanel | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly deps: MonitorDeps,
+  ) {
+    if (isPromiseLike(deps.store)) {
+      deps.store.then(
+        (store) => this.setStore(store),
+        (error: unknown) => deps.log.warn(`monitor: no session store (hub did not start): ${error instanceof Error ? error.message : String(error)}`),
+      );
+    } else {
+      this.store = deps.store;
+    }
+  }
+
+  private setStore(store: MonitorStore): void {
+    this.store = store;
+    for (const connection of this.connections) connection.attachStore(store);
+  }
+
+  webviewOptions(): vscode.WebviewOptions {
+    const root = this.extensionUri;
+    return {
+      enableScripts: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(root, 'dist', 'webview'),
+        vscode.Uri.joinPath(root, 'dist', 'codicons'),
+        vscode.Uri.joinPath(root, 'media'),
+      ],
+    };
+  }
+
+  /** Fill a webview with the Monitor page and connect it; dispose the result with the webview. */
+  connect(webview: vscode.Webview, where: string): { connection: MonitorConnection; dispose(): void } {
+    const asUri = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...parts)).toString();
+    webview.options = this.webviewOptions();
+    const log = this.deps.log;
+    const connection = new MonitorConnection(this.deps.hub, {
+      post: (message) => {
+        // A hidden view's page may be gone; the next `ready` re-syncs it, so a dropped post is harmless.
+        webview.postMessage(message).then(undefined, (error: unknown) => log.debug?.(`monitor (${where}): post failed: ${String(error)}`));
+      },
+      runCommand: (command, sessionId) => this.runCommand(command, sessionId),
+      copy: (text) => {
+        vscode.env.clipboard.writeText(text).then(undefined, (error: unknown) => log.warn(`monitor: copy failed: ${String(error)}`));
+      },
+      log,
+    });
+    if (this.store) connection.attachStore(this.store);
+    this.connections.add(connection);
+    const received = webview.onDidReceiveMessage((message: unknown) => connection.receive(message));
+    webview.html = renderWebviewHtml({
+      cspSource: webview.cspSource,
+      scriptUri: asUri('dist', 'webview', 'main.js'),
+      styleUris: [asUri('dist', 'codicons', 'codicon.css'), asUri('media', 'monitor.css')],
+      title: 'Shannon Monitor',
+    });
+    return {
+      connection,
+      dispose: () => {
+        received.dispose();
+        this.connections.delete(connection);
+        connection.dispose();
+      },
+    };
+  }
+
+  private runCommand(command: WebviewCommand, sessionId: string | undefined): void {
+    const target = COMMANDS[command];
+    const args = target.withSession && sessionId ? [sessionId] : [];
+    vscode.commands.executeCommand(target.id, ...args).then(undefined, (error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.deps.log.error(`monitor: command ${target.id} failed: ${reason}`);
+      void vscode.window.showErrorMessage(`Shannon: ${reason}`);
+    });
+  }
+
+  resolveView(view: vscode.WebviewView): void {
+    const { connection, dispose } = this.connect(view.webview, 'view');
+    const visibility = view.onDidChangeVisibility(() => {
+      if (view.visible) connection.resume();
+      else connection.pause();
+    });
+    view.onDidDispose(() => {
+      visibility.dispose();
+      dispose();
+    });
+  }
+
+  /** Adopt an editor panel (new, or restored by the serializer after a reload). */
+  adoptPanel(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'shannon.svg');
+    const { connection, dispose } = this.connect(panel.webview, 'editor');
+    let wasVisible = panel.visible;
+    // View state also changes when the panel only gains or loses focus; only visibility matters here.
+    const state = panel.onDidChangeViewState(() => {
+      if (panel.visible === wasVisible) return;
+      wasVisible = panel.visible;
+      if (panel.visible) connection.resume();
+      else connection.pause();
+    });
+    panel.onDidDispose(() => {
+      state.dispose();
+      dispose();
+      if (this.panel === panel) this.panel = undefined;
+    });
+  }
+
+  openInEditor(): void {
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(MONITOR_PANEL_TYPE, 'Shannon Monitor', vscode.ViewColumn.Active, this.webviewOptions());
+    this.adoptPanel(panel);
+  }
+
+  dispose(): void {
+    for (const connection of this.connections) connection.dispose();
+    this.connections.clear();
+  }
+}
+
+/**
+ * Register the side-panel view, the "Open Monitor in Editor" command and the panel serializer.
+ * Everything is pushed to context.subscriptions.
+ */
+export function registerMonitor(context: vscode.ExtensionContext, deps: MonitorDeps): void {
+  const host = new MonitorHost(context.extensionUri, deps);
+  context.subscriptions.push(
+    host,
+    vscode.window.registerWebviewViewProvider(MONITOR_VIEW_ID, { resolveWebviewView: (view) => host.resolveView(view) }),
+    vscode.commands.registerCommand(OPEN_MONITOR_IN_EDITOR_COMMAND, () => host.openInEditor()),
+    vscode.window.registerWebviewPanelSerializer(MONITOR_PANEL_TYPE, {
+      deserializeWebviewPanel: async (panel) => host.adoptPanel(panel),
+    }),
+  );
+}
