@@ -26,6 +26,8 @@ export interface CodeServer {
   userDataDir: string;
   extensionsDir: string;
   output(): string;
+  /** Resolves with code-server's exit code (or signal) when it exits, for whatever reason. */
+  exited: Promise<number | string | null>;
   stop(): Promise<void>;
 }
 export function startCodeServer(options?: StartCodeServerOptions): Promise<CodeServer>;

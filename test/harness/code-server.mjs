@@ -95,7 +95,7 @@ export function installVsix(vsix, extensionsDir, userDataDir, baseDir) {
  *  - settings: merged over defaultUserSettings
  *  - onOutput(text): receives code-server's stdout/stderr as it arrives
  *  - startTimeoutMs: how long to wait for the listening line (default 90 s)
- * Returns { url, port, baseDir, userDataDir, extensionsDir, output(), stop() }.
+ * Returns { url, port, baseDir, userDataDir, extensionsDir, output(), stop(), exited (exit code or signal) }.
  */
 export async function startCodeServer(options = {}) {
   provisionCodeServerStack();
@@ -121,7 +121,8 @@ export async function startCodeServer(options = {}) {
   const port = await withTimeout(new Promise((resolve, reject) => {
     const onData = (chunk) => {
       const text = chunk.toString();
-      output += text;
+      // Keep the tail only: `npm start` can run for hours.
+      output = (output + text).slice(-1_000_000);
       options.onOutput?.(text);
       const match = LISTENING.exec(output);
       if (match) resolve(Number(match[1]));
@@ -138,7 +139,12 @@ export async function startCodeServer(options = {}) {
     });
 
   let stopped;
+  const exited = new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode ?? child.signalCode);
+    else child.once('exit', (code, signal) => resolve(code ?? signal));
+  });
   return {
+    exited,
     url: `http://127.0.0.1:${port}`,
     port,
     baseDir,
