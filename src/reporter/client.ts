@@ -147,8 +147,10 @@ export function handshake(address: HubAddress, hello: HelloFields, timeoutMs = 5
       const status = response.statusCode ?? 0;
       response.resume();
       const refused = status === 401 || status === 403;
-      const detail = refused ? 'token refused' : 'not a Shannon hub';
-      fail(new HubConnectionError(`${detail}: ${url} answered HTTP ${status}`, refused ? 'refused' : 'protocol', status));
+      // 503: the hub is at its connection limit or shutting down; worth retrying, unlike a refusal.
+      const busy = status === 503;
+      const detail = refused ? 'token refused' : busy ? 'hub unavailable' : 'not a Shannon hub';
+      fail(new HubConnectionError(`${detail}: ${url} answered HTTP ${status}`, refused ? 'refused' : busy ? 'unreachable' : 'protocol', status));
     });
     socket.on('error', (error: Error & { code?: string }) => {
       const timedOut = /timed out|timeout/i.test(error.message);
