@@ -5,6 +5,7 @@ import type { ControlCommand } from '../protocol/wire';
 import type { HubStatus } from '../protocol/session';
 import { createToken } from './auth';
 import { Journal } from './journal';
+import { startLegacyEndpoint } from './legacy';
 import { removeLockFile, writeLockFile } from './lockfile';
 import { silentLogger, type HubLogger } from './logger';
 import { DEFAULT_LOST_GRACE_MS, DEFAULT_RETENTION, SessionStore, type RetentionLimits } from './store';
@@ -89,12 +90,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   }
 
   let legacy: LegacyHandle | undefined;
-  // ---- LEGACY ENDPOINT HOOK (owned by the legacy helper) -------------------------------------
-  // When options.legacy?.enabled, start the Socket.IO endpoint here:
-  //   legacy = await startLegacyEndpoint({ port: options.legacy.port, store, log });
-  // (import { startLegacyEndpoint } from './legacy'). It must not throw for a busy port: its
-  // status() reports 'port-in-use' instead.
-  // ---------------------------------------------------------------------------------------------
+  // Today's Shannon CLI (Socket.IO cli_event). Never throws for a busy port: status() says so.
+  if (options.legacy?.enabled) legacy = await startLegacyEndpoint({ port: options.legacy.port, store, log });
 
   const statusListeners = new Set<(status: HubStatus) => void>();
   let state: HubStatus['state'] = 'running';
