@@ -78,18 +78,19 @@ async function startRelay(hubPort: number): Promise<Relay> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   relayPort = (server.address() as { port: number }).port;
+  const cut = () => {
+    for (const [client, upstream] of pairs) {
+      client.destroy();
+      upstream.destroy();
+    }
+    pairs.clear();
+  };
   return {
     url: `ws://127.0.0.1:${relayPort}`,
     get connections() {
       return connections;
     },
-    cut() {
-      for (const [client, upstream] of pairs) {
-        client.destroy();
-        upstream.destroy();
-      }
-      pairs.clear();
-    },
+    cut,
     block() {
       blocked = true;
     },
@@ -97,7 +98,7 @@ async function startRelay(hubPort: number): Promise<Relay> {
       blocked = false;
     },
     close() {
-      this.cut();
+      cut();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
