@@ -1,22 +1,27 @@
-// The events every throughput/latency figure sends: a small, realistic mix of the kinds a Shannon
-// run reports (~150-200 bytes per frame), identical for the plain ws, socket.io and hub runs.
+// The events every throughput/latency/memory figure sends: small frames (~150-200 bytes) in the
+// mix of a long Shannon run: mostly progress and log lines, with a skill started and completed
+// (same skill) and a file changed every 50 events. Identical for the plain ws, socket.io and hub runs.
 
 const SKILLS = ['read_files', 'plan_changes', 'edit_file', 'run_tests', 'summarize'];
 
-/** `data` for the i-th event (0-based), cycling through five common kinds. */
+/** The kind and `data` of the i-th event of a session (0-based). */
 export function sampleEvent(i) {
-  const skillName = SKILLS[i % SKILLS.length];
-  switch (i % 5) {
+  const skillName = SKILLS[Math.floor(i / 50) % SKILLS.length];
+  const step = Math.floor(i / 50) % 10;
+  switch (i % 50) {
     case 0:
-      return { kind: 'execution:progress', data: { progress: i % 100, message: `step ${i % 10} of 10` } };
-    case 1:
-      return { kind: 'log', data: { level: 'info', message: `processed item ${i} of the batch` } };
-    case 2:
-      return { kind: 'skill:started', data: { skillName, stepIndex: i % 10, stepsTotal: 10 } };
-    case 3:
-      return { kind: 'skill:completed', data: { skillName, stepIndex: i % 10, durationMs: 12.5 } };
+      return { kind: 'skill:started', data: { skillName, stepIndex: step, stepsTotal: 10 } };
+    case 49:
+      return { kind: 'skill:completed', data: { skillName, stepIndex: step, durationMs: 12.5 } };
+    case 25:
+      return { kind: 'file:changed', data: { path: `src/module_${i % 40}.ts`, operation: 'modified' } };
+    case 10:
+    case 30:
+      return { kind: 'validation:output', data: { checkName: 'tests', line: `ok ${i} - passes`, stream: 'stdout' } };
     default:
-      return { kind: 'file:changed', data: { path: `src/module_${i % 50}.ts`, operation: 'modified' } };
+      return i % 2
+        ? { kind: 'execution:progress', data: { progress: i % 100, message: `step ${step} of 10` } }
+        : { kind: 'log', data: { level: 'info', message: `processed item ${i} of the batch` } };
   }
 }
 
@@ -50,25 +55,27 @@ export function serializedFrames(sessionId, count, batch, firstSeq = 1) {
 /** The payload today's Shannon CLI emits as `cli_event` (snake_case fields, local timestamps without
  *  a timezone, durations in seconds; see shared/reference/shannon-cli.md). */
 export function legacyCliEvent(sessionId, i) {
-  const skill_name = SKILLS[i % SKILLS.length];
+  const skill_name = SKILLS[Math.floor(i / 50) % SKILLS.length];
+  const step_index = Math.floor(i / 50) % 10;
   const timestamp = '2026-01-01T12:00:00.000000';
   let event_type;
   let data;
-  switch (i % 5) {
+  switch (i % 50) {
     case 0:
-      [event_type, data] = ['execution:progress', { progress: i % 100, message: `step ${i % 10} of 10` }];
+      [event_type, data] = ['skill:started', { skill_id: `sk_${i}`, skill_name, step_index, timestamp }];
       break;
-    case 1:
+    case 49:
+      [event_type, data] = ['skill:completed', { skill_name, step_index, duration: 0.0125 }];
+      break;
+    case 25:
+      [event_type, data] = ['file:modified', { file_path: `src/module_${i % 40}.ts`, operation: 'Edit', timestamp }];
+      break;
+    case 10:
+    case 30:
       [event_type, data] = ['validation:output', { check_name: 'tests', line: `ok ${i} - passes`, type: 'stdout' }];
       break;
-    case 2:
-      [event_type, data] = ['skill:started', { skill_id: `sk_${i}`, skill_name, step_index: i % 10, timestamp }];
-      break;
-    case 3:
-      [event_type, data] = ['skill:completed', { skill_name, step_index: i % 10, duration: 0.0125 }];
-      break;
     default:
-      [event_type, data] = ['file:modified', { file_path: `src/module_${i % 50}.ts`, operation: 'Edit', timestamp }];
+      [event_type, data] = ['execution:progress', { progress: i % 100, message: `step ${step_index} of 10` }];
   }
   return { session_id: sessionId, event_type, timestamp, data };
 }
