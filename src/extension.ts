@@ -1,18 +1,85 @@
 // Entry point: build the services, register them, push every disposable. Nothing else lives here.
+// activate() must stay fast (< 50 ms): commands and views are registered synchronously, and the hub
+// (ws, socket.io, the journal) starts in the background once activate() has returned.
 import * as vscode from 'vscode';
+import type { Hub } from './hub/hub';
+import { registerCheckpoints, type CheckpointsApi } from './vscode/checkpoint-commands';
+import { registerCommands } from './vscode/commands';
+import { DoCommand } from './vscode/do-command';
+import { HubService } from './vscode/hub-service';
+import { createLogChannel, errorText } from './vscode/log';
+import { registerMonitor } from './vscode/monitor-view';
+import { SessionFollower } from './vscode/session-follower';
+import { TerminalRunner } from './vscode/terminal-runner';
 
 /** What activate() returns to other extensions and to the integration tests. */
 export interface ShannonExtensionApi {
   /** How long activate() itself took, measured here so tests and bench can log it. */
   activationMs: number;
+  /** The running hub (address, token, session store); rejects if it could not start. */
+  hub: Promise<Hub>;
+  /** The status bar item's current text and tooltip. */
+  statusBar(): { text: string; tooltip: string };
+  /** The context keys as last set (shannon.sessionState, shannon.canHalt, ...). */
+  contextKeys(): Record<string, unknown>;
+  /** The integrated terminal a session started by Shannon: Do runs in, if it is still open. */
+  terminalFor(sessionId: string): vscode.Terminal | undefined;
+  /** Background notifications shown so far. */
+  notifications(): readonly { sessionId: string; state: string; message: string }[];
+  /** The Checkpoints tree and its view; undefined if it could not be registered. */
+  checkpoints: CheckpointsApi | undefined;
 }
+
+let hubService: HubService | undefined;
 
 export function activate(context: vscode.ExtensionContext): ShannonExtensionApi {
   const started = performance.now();
-  context.subscriptions.push(
-    vscode.commands.registerCommand('shannon.do', () => undefined),
-  );
-  return { activationMs: performance.now() - started };
+  const log = createLogChannel();
+  const service = new HubService(context, log);
+  hubService = service;
+  const runner = new TerminalRunner(log);
+  const doCommand = new DoCommand(context, service, runner, log);
+  const follower = new SessionFollower(service, runner, log);
+  context.subscriptions.push(log, service, runner, doCommand, follower, ...registerCommands({ doCommand, hubService: service, runner, log }));
+
+  // Views are written by other parts of the team; a failure there must not take the commands down.
+  try {
+    registerMonitor(context, {
+      store: service.ready.then((hub) => hub.store),
+      hub: { status: () => service.status(), onStatusChange: (listener) => service.onDidChangeStatus(listener) },
+      log,
+    });
+  } catch (error) {
+    log.error(`activate: the Monitor view could not be registered: ${errorText(error)}`);
+  }
+
+  let checkpoints: CheckpointsApi | undefined;
+  try {
+    checkpoints = registerCheckpoints(context, { store: service.ready.then((hub) => hub.store), log });
+  } catch (error) {
+    log.error(`activate: the Checkpoints view could not be registered: ${errorText(error)}`);
+  }
+
+  // After activate() returns: the first await in startHub already leaves this call stack, but the
+  // lazy import of the hub module would still run its top-level code here.
+  setTimeout(() => service.start(), 0);
+
+  const activationMs = performance.now() - started;
+  log.info(`activate: ${activationMs.toFixed(1)} ms`);
+  return {
+    activationMs,
+    hub: service.ready,
+    statusBar: () => ({ text: follower.statusBar.text, tooltip: follower.statusBar.tooltipText }),
+    contextKeys: () => follower.contextKeys.values,
+    terminalFor: (sessionId) => runner.terminalFor(sessionId),
+    notifications: () => follower.notifications.shown,
+    checkpoints,
+  };
 }
 
-export function deactivate(): void {}
+/** VS Code waits for the returned promise: the hub, legacy endpoint and lock file are gone after it. */
+export function deactivate(): Promise<void> | undefined {
+  const service = hubService;
+  hubService = undefined;
+  return service?.disposeAsync();
+}

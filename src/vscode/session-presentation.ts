@@ -1,0 +1,103 @@
+// How the active session is presented: the status bar text and tooltip, and the context keys that
+// enable commands. Kept free of the `vscode` import so it is unit-tested in plain Node;
+// status-bar.ts and context-keys.ts only hand the results to VS Code.
+import type { HubStatus, SessionSummary } from '../protocol/session';
+import { FINAL_STATES } from '../protocol/session';
+
+export interface StatusPresentation {
+  text: string;
+  /** Markdown for the tooltip. */
+  tooltip: string;
+  /** 'error' and 'warning' map to the theme's status bar background colours. */
+  tone: 'normal' | 'warning' | 'error';
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function stepText(session: SessionSummary): string {
+  if (session.currentStep === undefined) return '';
+  // Steps are reported zero-based by the orchestrator (step_index); people count from 1.
+  const step = session.currentStep + 1;
+  return session.stepsTotal !== undefined ? ` (step ${step}/${session.stepsTotal})` : ` (step ${step})`;
+}
+
+function sessionText(session: SessionSummary | undefined): { text: string; tone: StatusPresentation['tone'] } {
+  if (!session) return { text: '$(pulse) Shannon', tone: 'normal' };
+  switch (session.state) {
+    case 'pending':
+      return session.waitingForCli
+        ? { text: '$(watch) Shannon: waiting for the CLI', tone: 'warning' }
+        : { text: '$(loading~spin) Shannon: starting', tone: 'normal' };
+    case 'running': {
+      if (session.currentSkill) return { text: `$(sync~spin) Shannon: ${shorten(session.currentSkill, 40)}${stepText(session)}`, tone: 'normal' };
+      const progress = session.progress !== undefined ? ` ${Math.round(session.progress)}%` : '';
+      return { text: `$(sync~spin) Shannon: running${progress}`, tone: 'normal' };
+    }
+    case 'halted':
+      return { text: '$(debug-pause) Shannon: halted', tone: 'warning' };
+    case 'completed':
+      return { text: '$(check) Shannon: completed', tone: 'normal' };
+    case 'failed':
+      return { text: '$(error) Shannon: failed', tone: 'error' };
+    case 'cancelled':
+      return { text: '$(circle-slash) Shannon: cancelled', tone: 'normal' };
+    case 'lost':
+      return { text: '$(question) Shannon: lost', tone: 'warning' };
+  }
+}
+
+function hubLines(hub: HubStatus): string[] {
+  const lines = [`Hub: ${hub.state}${hub.url ? ` at \`${hub.url}\`` : ''}, ${hub.clients} client${hub.clients === 1 ? '' : 's'}`];
+  if (hub.error) lines.push(`Hub error: ${escapeMarkdown(hub.error)}`);
+  const legacy = hub.legacy;
+  lines.push(legacy.state === 'disabled'
+    ? 'Legacy endpoint: off'
+    : `Legacy endpoint (port ${legacy.port}): ${legacy.state}${legacy.message ? ` (${escapeMarkdown(legacy.message)})` : ''}`);
+  return lines;
+}
+
+export function presentStatus(session: SessionSummary | undefined, hub: HubStatus): StatusPresentation {
+  const { text, tone } = sessionText(session);
+  const lines: string[] = [];
+  if (session) {
+    lines.push(`**Shannon session** \`${session.id}\`: ${session.state}`);
+    if (session.task) lines.push(`Task: ${escapeMarkdown(shorten(session.task, 200))}`);
+    if (session.error) lines.push(`Error: ${escapeMarkdown(shorten(session.error, 200))}`);
+  } else {
+    lines.push('**Shannon**: no session yet. Run *Shannon: Do* to start one.');
+  }
+  lines.push(...hubLines(hub), '', 'Click to show the Shannon Monitor.');
+  return { text, tooltip: lines.join('\n\n'), tone: hub.state === 'failed' ? 'error' : tone };
+}
+
+export interface ContextValues {
+  'shannon.sessionState': string;
+  'shannon.hasSession': boolean;
+  'shannon.canHalt': boolean;
+  'shannon.canResume': boolean;
+  'shannon.canCancel': boolean;
+  'shannon.hubRunning': boolean;
+}
+
+/**
+ * `hasTerminal`: the session runs in a terminal we started, so Cancel can fall back to Ctrl-C.
+ * Legacy (unauthenticated) sessions never get halt/resume: the legacy endpoint accepts no control.
+ */
+export function contextValuesFor(session: SessionSummary | undefined, hasTerminal: boolean, hubRunning: boolean): ContextValues {
+  const live = session !== undefined && !FINAL_STATES.has(session.state);
+  const steerable = live && session.reporterConnected && !session.unauthenticated;
+  return {
+    'shannon.sessionState': session?.state ?? 'none',
+    'shannon.hasSession': session !== undefined,
+    'shannon.canHalt': steerable && session!.state === 'running' && session!.capabilities.includes('halt'),
+    'shannon.canResume': steerable && session!.state === 'halted' && session!.capabilities.includes('resume'),
+    'shannon.canCancel': live && ((steerable && session!.capabilities.includes('cancel')) || hasTerminal),
+    'shannon.hubRunning': hubRunning,
+  };
+}

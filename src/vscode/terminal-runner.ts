@@ -1,0 +1,185 @@
+// Runs the Shannon CLI in an integrated terminal named "Shannon" and reports when the command ends.
+// With shell integration VS Code quotes the arguments itself (executeCommand(executable, args)) and
+// tells us the exit code; without it we type a command line quoted for the detected shell and can
+// only notice the end when the terminal closes.
+import * as vscode from 'vscode';
+import { buildCommandLine, detectShellKind } from '../cli/shell-quote';
+import { errorText } from './log';
+
+export const TERMINAL_NAME = 'Shannon';
+export const SESSION_ID_VARIABLE = 'SHANNON_SESSION_ID';
+const SHELL_INTEGRATION_WAIT_MS = 3000;
+
+export interface RunRequest {
+  sessionId: string;
+  executable: string;
+  args: string[];
+  cwd: vscode.Uri | undefined;
+}
+
+export interface CommandEnd {
+  sessionId: string;
+  exitCode: number | undefined;
+  how: 'command-ended' | 'terminal-closed';
+}
+
+export interface RunInfo {
+  terminal: vscode.Terminal;
+  /** How the command was started: VS Code's shell integration, or text typed into the shell. */
+  via: 'shell-integration' | 'send-text';
+  reused: boolean;
+  commandLine: string;
+}
+
+interface TrackedTerminal {
+  terminal: vscode.Terminal;
+  /** The session whose command is (or may still be) running in it. */
+  busyWith: string | undefined;
+  execution: vscode.TerminalShellExecution | undefined;
+}
+
+export class TerminalRunner implements vscode.Disposable {
+  private readonly tracked = new Map<vscode.Terminal, TrackedTerminal>();
+  private readonly bySession = new Map<string, vscode.Terminal>();
+  private readonly endEmitter = new vscode.EventEmitter<CommandEnd>();
+  readonly onDidEndCommand = this.endEmitter.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.subscriptions.push(
+      this.endEmitter,
+      vscode.window.onDidEndTerminalShellExecution((event) => this.onExecutionEnded(event)),
+      vscode.window.onDidCloseTerminal((terminal) => this.onTerminalClosed(terminal)),
+    );
+  }
+
+  terminalFor(sessionId: string): vscode.Terminal | undefined {
+    const terminal = this.bySession.get(sessionId);
+    return terminal && terminal.exitStatus === undefined ? terminal : undefined;
+  }
+
+  /** Called when a session reached a final state: its terminal may take the next run. */
+  releaseSession(sessionId: string): void {
+    const terminal = this.bySession.get(sessionId);
+    const entry = terminal && this.tracked.get(terminal);
+    // With shell integration we wait for the command's real end instead.
+    if (entry && entry.busyWith === sessionId && !entry.execution) entry.busyWith = undefined;
+  }
+
+  async run(request: RunRequest): Promise<RunInfo> {
+    const idle = this.findIdleTerminal();
+    const terminal = idle ?? this.createTerminal(request);
+    const entry = this.tracked.get(terminal)!;
+    entry.busyWith = request.sessionId;
+    entry.execution = undefined;
+    this.bySession.set(request.sessionId, terminal);
+    terminal.show(true);
+
+    // A reused terminal was created with an earlier session's id: pass this one on the command line.
+    let executable = request.executable;
+    let args = request.args;
+    if (idle) {
+      args = [`${SESSION_ID_VARIABLE}=${request.sessionId}`, executable, ...args];
+      executable = 'env';
+    }
+
+    const shellIntegration = await this.waitForShellIntegration(terminal);
+    if (entry.busyWith !== request.sessionId || terminal.exitStatus !== undefined) {
+      throw new Error('the Shannon terminal was closed before the command could start');
+    }
+    if (shellIntegration) {
+      entry.execution = shellIntegration.executeCommand(executable, args);
+      const commandLine = entry.execution.commandLine.value;
+      this.log.info(`terminal: ${request.sessionId}: started with shell integration${idle ? ' (reused terminal)' : ''}: ${commandLine}`);
+      return { terminal, via: 'shell-integration', reused: !!idle, commandLine };
+    }
+    const shellKind = detectShellKind(vscode.env.shell);
+    const commandLine = buildCommandLine(shellKind, executable, args);
+    terminal.sendText(commandLine, true);
+    this.log.info(`terminal: ${request.sessionId}: no shell integration; typed a ${shellKind} command line${idle ? ' (reused terminal)' : ''}: ${commandLine}`);
+    return { terminal, via: 'send-text', reused: !!idle, commandLine };
+  }
+
+  /** Ctrl-C to the session's terminal, for CLIs that cannot be cancelled over the protocol. */
+  interrupt(sessionId: string): boolean {
+    const terminal = this.terminalFor(sessionId);
+    if (!terminal) return false;
+    terminal.sendText('\u0003', false);
+    this.log.info(`terminal: ${sessionId}: sent Ctrl-C`);
+    return true;
+  }
+
+  private findIdleTerminal(): vscode.Terminal | undefined {
+    // `env VAR=value cmd` (how a reused terminal gets the new session id) exists only on POSIX.
+    if (process.platform === 'win32') return undefined;
+    for (const entry of this.tracked.values()) {
+      if (entry.busyWith === undefined && entry.terminal.exitStatus === undefined) return entry.terminal;
+    }
+    return undefined;
+  }
+
+  private createTerminal(request: RunRequest): vscode.Terminal {
+    const terminal = vscode.window.createTerminal({
+      name: TERMINAL_NAME,
+      cwd: request.cwd,
+      env: { [SESSION_ID_VARIABLE]: request.sessionId },
+      iconPath: new vscode.ThemeIcon('pulse'),
+    });
+    this.tracked.set(terminal, { terminal, busyWith: undefined, execution: undefined });
+    return terminal;
+  }
+
+  private waitForShellIntegration(terminal: vscode.Terminal): Promise<vscode.TerminalShellIntegration | undefined> {
+    if (terminal.shellIntegration) return Promise.resolve(terminal.shellIntegration);
+    return new Promise((resolve) => {
+      const done = (value: vscode.TerminalShellIntegration | undefined) => {
+        clearTimeout(timer);
+        listener.dispose();
+        closed.dispose();
+        resolve(value);
+      };
+      const timer = setTimeout(() => done(terminal.shellIntegration), SHELL_INTEGRATION_WAIT_MS);
+      const listener = vscode.window.onDidChangeTerminalShellIntegration((event) => {
+        if (event.terminal === terminal) done(event.shellIntegration);
+      });
+      const closed = vscode.window.onDidCloseTerminal((closedTerminal) => {
+        if (closedTerminal === terminal) done(undefined);
+      });
+    });
+  }
+
+  private onExecutionEnded(event: vscode.TerminalShellExecutionEndEvent): void {
+    const entry = this.tracked.get(event.terminal);
+    if (!entry || !entry.execution || entry.execution !== event.execution || !entry.busyWith) return;
+    const sessionId = entry.busyWith;
+    entry.busyWith = undefined;
+    entry.execution = undefined;
+    this.log.info(`terminal: ${sessionId}: command ended with exit code ${event.exitCode ?? 'unknown'}`);
+    this.fireEnd({ sessionId, exitCode: event.exitCode, how: 'command-ended' });
+  }
+
+  private onTerminalClosed(terminal: vscode.Terminal): void {
+    const entry = this.tracked.get(terminal);
+    if (!entry) return;
+    this.tracked.delete(terminal);
+    const sessionId = entry.busyWith;
+    if (!sessionId) return;
+    // The shell's exit status, not the CLI's: only a hint, so a close counts as an interrupted run.
+    this.log.info(`terminal: ${sessionId}: terminal closed (${terminal.exitStatus?.reason ?? 'unknown reason'})`);
+    this.fireEnd({ sessionId, exitCode: undefined, how: 'terminal-closed' });
+  }
+
+  private fireEnd(end: CommandEnd): void {
+    try {
+      this.endEmitter.fire(end);
+    } catch (error) {
+      this.log.error(`terminal: end handler failed: ${errorText(error)}`);
+    }
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+    this.tracked.clear();
+    this.bySession.clear();
+  }
+}
