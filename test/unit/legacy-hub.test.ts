@@ -1,0 +1,167 @@
+// The legacy endpoint inside the real hub: startHub starts it, its sessions go through the same
+// store and journal as native ones, and a legacy run and a native run at the same time stay apart.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { startHub, type Hub } from '../../src/hub/hub';
+import { journalFileName } from '../../src/hub/journal';
+import { portInUseMessage } from '../../src/hub/legacy';
+import { localTimestampToIso } from '../../src/protocol/legacy';
+import { EventEnvelope, parseHubFrame, PROTOCOL_VERSION, type HubFrame } from '../../src/protocol/wire';
+import { loadLegacyRun, withSessionId } from '../fixtures/legacy';
+import { connectLikeCli, recordingLogger, replay, waitFor, type RecordingLogger } from './legacy-helpers';
+
+const NATIVE_SESSION = 'native_20251116_153400_deadbeef';
+
+/** A minimal native reporter on a raw ws: hello, then frames; collects what the hub answers. */
+async function nativeReporter(hub: Hub, sessionId: string): Promise<{ ws: WebSocket; frames: HubFrame[] }> {
+  const ws = new WebSocket(hub.url, { headers: { Authorization: `Bearer ${hub.token}` } });
+  const frames: HubFrame[] = [];
+  ws.on('message', (data) => {
+    const parsed = parseHubFrame(String(data));
+    if (parsed.ok) frames.push(parsed.value);
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  ws.send(JSON.stringify({
+    type: 'hello', protocol: PROTOCOL_VERSION, role: 'reporter',
+    client: { name: 'test-native', version: '1.0.0', pid: process.pid }, sessionId, capabilities: ['halt', 'resume'],
+  }));
+  await waitFor('welcome', () => frames.some((f) => f.type === 'welcome'));
+  return { ws, frames };
+}
+
+function nativeEvent(seq: number, kind: string, data: Record<string, unknown>): EventEnvelope {
+  return { sessionId: NATIVE_SESSION, seq, ts: new Date(Date.UTC(2025, 10, 16, 15, 34, seq)).toISOString(), kind, data };
+}
+
+describe('legacy endpoint inside the hub', () => {
+  let hub: Hub | undefined;
+  let journalDir: string | undefined;
+  let log: RecordingLogger;
+  const closers: Array<() => void> = [];
+
+  beforeEach(() => {
+    log = recordingLogger();
+    journalDir = mkdtempSync(join(tmpdir(), 'shannon-legacy-hub-'));
+  });
+  afterEach(async () => {
+    for (const close of closers.splice(0)) close();
+    await hub?.dispose();
+    hub = undefined;
+    if (journalDir) rmSync(journalDir, { recursive: true, force: true });
+  });
+
+  it('startHub starts it when legacy.enabled and reports it in status()', async () => {
+    hub = await startHub({ port: 0, legacy: { enabled: true, port: 0 }, log, journalDir });
+    const legacy = hub.status().legacy;
+    assert.equal(legacy.state, 'listening');
+    assert.ok(legacy.port > 0);
+    assert.match(legacy.message ?? '', new RegExp(`http://localhost:${legacy.port}`));
+  });
+
+  it('is off when legacy is not enabled', async () => {
+    hub = await startHub({ port: 0, log });
+    assert.equal(hub.status().legacy.state, 'disabled');
+  });
+
+  it('a busy legacy port leaves the hub running and says so in status()', async () => {
+    const blocker = createNetServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    closers.push(() => blocker.close());
+    const busy = (blocker.address() as { port: number }).port;
+    hub = await startHub({ port: 0, legacy: { enabled: true, port: busy }, log });
+    assert.equal(hub.status().state, 'running');
+    assert.deepEqual(hub.status().legacy, { state: 'port-in-use', port: busy, message: portInUseMessage(busy) });
+    assert.ok(log.lines.includes(`warn ${portInUseMessage(busy)}`));
+  });
+
+  it('a legacy run and a native run at the same time stay separate, in the store and the journal', async () => {
+    hub = await startHub({ port: 0, legacy: { enabled: true, port: 0 }, log, journalDir, lostGraceMs: 60 });
+    const legacyRun = withSessionId(loadLegacyRun('orchestrator-run'), 'do_20251116_153316_856369b4');
+    const cli = await connectLikeCli(hub.status().legacy.port, 'polling-first');
+    closers.push(() => cli.close());
+    const native = await nativeReporter(hub, NATIVE_SESSION);
+    closers.push(() => native.ws.terminate());
+
+    const nativeEvents = [
+      nativeEvent(1, 'execution:started', { task: 'Native task', stepsTotal: 2 }),
+      nativeEvent(2, 'skill:started', { skillName: 'plan', stepIndex: 0 }),
+      nativeEvent(3, 'skill:completed', { skillName: 'plan', stepIndex: 0, durationMs: 15 }),
+      nativeEvent(4, 'file:changed', { path: 'native.txt', operation: 'Write' }),
+    ];
+    // Interleave: half the legacy run, the native events, the rest of the legacy run.
+    const half = Math.floor(legacyRun.events.length / 2);
+    replay(cli, legacyRun.events.slice(0, half));
+    native.ws.send(JSON.stringify({ type: 'events', events: nativeEvents }));
+    replay(cli, legacyRun.events.slice(half));
+
+    const store = hub.store;
+    const legacySummary = await waitFor('legacy session complete', () => {
+      const s = store.get(legacyRun.sessionId);
+      return s?.state === 'completed' && s.eventCount === legacyRun.events.length ? s : undefined;
+    });
+    const nativeSummary = await waitFor('native events in', () => {
+      const s = store.get(NATIVE_SESSION);
+      return s?.eventCount === nativeEvents.length ? s : undefined;
+    });
+
+    assert.equal(legacySummary.source, 'legacy');
+    assert.equal(legacySummary.unauthenticated, true);
+    assert.deepEqual(legacySummary.capabilities, []);
+    assert.equal(legacySummary.task, 'Rename the config loader and update its callers');
+    assert.deepEqual(legacySummary.skills.map((s) => s.durationMs), [420, 1250, 2300]);
+    assert.deepEqual(legacySummary.filesChanged, ['app/settings_loader.py', 'app/main.py']);
+    assert.equal(legacySummary.checkpoints[0]?.id, '9b1c6f0e-58a4-4d6b-9a57-2f0c3e8d7a41');
+
+    assert.equal(nativeSummary.source, 'native');
+    assert.equal(nativeSummary.unauthenticated, false);
+    assert.deepEqual(nativeSummary.capabilities, ['halt', 'resume']);
+    assert.equal(nativeSummary.task, 'Native task');
+    assert.deepEqual(nativeSummary.filesChanged, ['native.txt']);
+    assert.deepEqual(nativeSummary.skills.map((s) => s.name), ['plan']);
+
+    // Nothing leaked across: each session holds only its own events, numbered from 1.
+    assert.ok(store.events(legacyRun.sessionId).every((e) => e.sessionId === legacyRun.sessionId));
+    assert.deepEqual(store.events(NATIVE_SESSION).map((e) => e.seq), [1, 2, 3, 4]);
+    assert.deepEqual(store.events(legacyRun.sessionId).map((e) => e.seq), legacyRun.events.map((_, i) => i + 1));
+
+    // Steering reaches only the native reporter; a legacy session can never be controlled.
+    assert.equal(hub.sendControl(legacyRun.sessionId, 'halt'), false);
+    assert.equal(hub.sendControl(NATIVE_SESSION, 'halt'), true);
+    await waitFor('control frame at the native reporter', () => native.frames.some((f) => f.type === 'control'));
+
+    // Both go through the same journal.
+    const legacyEvents = store.events(legacyRun.sessionId);
+    await hub.dispose();
+    const lines = readFileSync(join(journalDir!, journalFileName(legacyRun.sessionId)), 'utf8').trim().split('\n');
+    const journaled = lines.map((line) => EventEnvelope.parse(JSON.parse(line)));
+    assert.deepEqual(journaled, legacyEvents);
+    assert.equal(journaled[0].ts, localTimestampToIso(String(legacyRun.events[0].timestamp)));
+    const nativeLines = readFileSync(join(journalDir!, journalFileName(NATIVE_SESSION)), 'utf8').trim().split('\n');
+    assert.equal(nativeLines.length, nativeEvents.length);
+  });
+
+  it('a legacy CLI that dies mid-run is lost while a native session is unaffected', async () => {
+    hub = await startHub({ port: 0, legacy: { enabled: true, port: 0 }, log, lostGraceMs: 60 });
+    const run = loadLegacyRun('current-cli-run');
+    const cli = await connectLikeCli(hub.status().legacy.port, 'websocket-only');
+    closers.push(() => cli.close());
+    const native = await nativeReporter(hub, NATIVE_SESSION);
+    closers.push(() => native.ws.terminate());
+    native.ws.send(JSON.stringify({ type: 'event', ...nativeEvent(1, 'execution:started', { task: 'stays' }) }));
+    replay(cli, run.events.slice(0, 5));
+    await waitFor('legacy running', () => hub!.store.get(run.sessionId)?.eventCount === 5);
+    await waitFor('native running', () => hub!.store.get(NATIVE_SESSION)?.state === 'running');
+    cli.io.engine.close();
+    await waitFor('legacy lost', () => hub!.store.get(run.sessionId)?.state === 'lost');
+    const nativeSummary = hub.store.get(NATIVE_SESSION)!;
+    assert.equal(nativeSummary.state, 'running');
+    assert.equal(nativeSummary.reporterConnected, true);
+  });
+});
