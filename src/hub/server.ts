@@ -42,6 +42,8 @@ export interface ServerLimits {
   subscriberHighWaterBytes: number;
   /** Events per `stored` frame. */
   storedChunkEvents: number;
+  /** How long a peer closed for misbehaviour gets to finish the close handshake before it is cut. */
+  closeGraceMs: number;
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -57,10 +59,9 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxBufferedBytes: 16 * 1024 * 1024,
   subscriberHighWaterBytes: 1024 * 1024,
   storedChunkEvents: 500,
+  closeGraceMs: 2_000,
 };
 
-/** How long a peer closed for misbehaviour gets to finish the close handshake before it is cut. */
-const CLOSE_GRACE_MS = 2_000;
 /** How often a paused subscriber feed checks whether the peer has read enough to continue. */
 const SUBSCRIBER_RETRY_MS = 10;
 
@@ -452,7 +453,7 @@ export class HubServer {
     clearTimeout(conn.helloTimer);
     this.log.warn(`closing connection #${conn.id} (${conn.peer}) with ${code}: ${reason}`);
     conn.socket.close(code, reason.slice(0, 120)); // a close reason must fit in 123 bytes
-    const cut = setTimeout(() => conn.socket.terminate(), CLOSE_GRACE_MS);
+    const cut = setTimeout(() => conn.socket.terminate(), this.limits.closeGraceMs);
     cut.unref();
   }
 

@@ -97,8 +97,21 @@ export function parseClientFrame(text: string): ParseResult<ClientFrame> {
     return { ok: false, code: 'bad_json', message: `not JSON: ${(error as Error).message}` };
   }
   const parsed = ClientFrame.safeParse(json);
-  if (!parsed.success) return { ok: false, code: 'bad_frame', message: z.prettifyError(parsed.error) };
+  if (!parsed.success) return { ok: false, code: 'bad_frame', message: describeIssues(parsed.error) };
   return { ok: true, value: parsed.data };
+}
+
+const MAX_DESCRIBED_ISSUES = 10;
+
+/**
+ * A readable reason for a refused frame. Only the first issues are spelled out: a batch of
+ * thousands of broken events would otherwise cost ~0.4 s of formatting and a multi-MB reply.
+ */
+function describeIssues(error: z.ZodError): string {
+  const { issues } = error;
+  if (issues.length <= MAX_DESCRIBED_ISSUES) return z.prettifyError(error);
+  const shown = z.prettifyError(new z.ZodError(issues.slice(0, MAX_DESCRIBED_ISSUES)));
+  return `${shown}\n(and ${issues.length - MAX_DESCRIBED_ISSUES} more issues)`;
 }
 
 /** Check a known kind's `data` against its schema; unknown kinds pass unchanged. */
