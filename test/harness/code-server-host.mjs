@@ -17,7 +17,7 @@ const TEST_RUN_TIMEOUT_MS = Number(process.env.SHANNON_TEST_RUN_TIMEOUT_MS ?? 5 
 const verbose = process.env.SHANNON_TEST_VERBOSE === '1';
 /** Printed by test/integration/index.ts when mocha starts; see codeAutomationLog below. */
 const TEST_OUTPUT_MARKER = '[shannon-integration] running';
-const OFFLINE_NOISE = /ENOTFOUND (open-vsx\.org|marketplace|update\.code)/;
+const OFFLINE_NOISE = /ENOTFOUND (open-vsx\.org|marketplace|update\.code)|authentication provider 'github' to register/;
 const log = (message) => process.stderr.write(`[code-server-host] ${message}\n`);
 
 function parseArgs(argv) {

@@ -1,6 +1,8 @@
 // First proof that the harness runs the real extension in a real extension host:
 // it activates, registers its commands, and activate() stays within its 50 ms budget (issue 2).
 import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ShannonExtensionApi } from '../../src/extension';
 
@@ -26,6 +28,16 @@ suite('activation', () => {
     console.log(`      activate() took ${api.activationMs.toFixed(2)} ms`);
     assert.ok(api.activationMs >= 0 && api.activationMs < ACTIVATION_BUDGET_MS,
       `activate() took ${api.activationMs.toFixed(1)} ms (budget ${ACTIVATION_BUDGET_MS} ms)`);
+  });
+
+  test('the hub starts with its lock file in SHANNON_IDE_DIR, never in ~/.shannon', async () => {
+    const api = await vscode.extensions.getExtension<ShannonExtensionApi>(EXTENSION_ID)!.activate();
+    const hub = await api.hub;
+    const ideDir = process.env.SHANNON_IDE_DIR;
+    assert.ok(ideDir, 'the harness must set SHANNON_IDE_DIR');
+    assert.ok(hub.lockFilePath, 'the hub wrote no lock file');
+    assert.equal(path.dirname(hub.lockFilePath), ideDir);
+    assert.ok(existsSync(hub.lockFilePath), `${hub.lockFilePath} does not exist`);
   });
 
   test('the workspace is the per-run copy of the fixture', () => {
