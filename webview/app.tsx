@@ -42,6 +42,14 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
     if (!first) setAnnouncement(`Session ${STATUS_LOOK[session.state].label.toLowerCase()}: ${session.task ?? session.id}`);
   });
 
+  // The host may drop a pin (the session was removed): keep the saved state in line with it.
+  const syncedGeneration = useRef(-1);
+  useEffect(() => {
+    if (!model.loaded || syncedGeneration.current === model.generation) return;
+    syncedGeneration.current = model.generation;
+    if (model.pinnedSessionId !== ui.pinnedSessionId) updateUi({ pinnedSessionId: model.pinnedSessionId });
+  });
+
   const run = (command: WebviewCommand) => postToHost({ type: 'command', command, sessionId: session?.id });
   const copy = (text: string) => postToHost({ type: 'copy', text });
   const pin = (sessionId: string | null) => {

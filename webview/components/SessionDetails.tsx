@@ -90,7 +90,7 @@ export function SessionDetails(props: {
           {latest ? (
             <span>
               Latest: <span class="checkpoint-label">{latest.label ?? latest.id}</span>
-              {latest.skillName ? <span class="muted"> after {latest.skillName}</span> : null}
+              {latest.skillName && !(latest.label ?? '').includes(latest.skillName) ? <span class="muted"> after {latest.skillName}</span> : null}
             </span>
           ) : (
             <span class="muted">No checkpoints yet.</span>

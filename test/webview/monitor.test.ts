@@ -1,0 +1,357 @@
+// The Monitor webview in Debian's Chromium, production bundle, real CSP, host messages played
+// through window.postMessage. Every assertion reads the DOM or the messages the page posted.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../harness/browser.mjs';
+import type { WebviewToHost } from '../../src/protocol/webview';
+import { SESSION_ID, delta, event, hubStatus, logEvents, realisticRun, session, snapshot } from './fixtures';
+import { MonitorPage, MonitorTestServer, buildProductionBundle } from './monitor-page';
+
+const LEGACY_TOOLTIP = 'Steering is disabled: this session came through the legacy endpoint, which has no authentication';
+const resultsDir = path.resolve(__dirname, '../../test-results');
+
+describe('Monitor webview (Chromium, production bundle)', function () {
+  let browser: Browser;
+  let server: MonitorTestServer;
+  let monitor: MonitorPage | undefined;
+
+  before(async function () {
+    this.timeout(180_000);
+    buildProductionBundle();
+    server = await MonitorTestServer.start();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  beforeEach(async () => {
+    monitor = await MonitorPage.open(browser, server);
+  });
+
+  afterEach(async () => {
+    if (monitor) {
+      // No test may trip the Content-Security-Policy (inline styles, stray scripts...).
+      const violations = await monitor.cspViolations();
+      await monitor.close();
+      monitor = undefined;
+      assert.deepEqual(violations, [], 'CSP violations');
+    }
+  });
+
+  const m = () => monitor!;
+
+  it('says ready (with no pin) on load, then shows a snapshot and appends deltas', async () => {
+    const ready = (await m().posted()).find((x) => x.type === 'ready');
+    assert.deepEqual(ready, { type: 'ready', pinnedSessionId: null });
+
+    const s = session({ lastSeq: 3, eventCount: 3 });
+    await m().send(snapshot(5, s, logEvents(1, 3)));
+    const page = m().page;
+    await page.locator('.task', { hasText: 'Add a dark mode toggle' }).waitFor();
+    await page.locator('.event-row[data-seq="3"]', { hasText: 'event 3' }).waitFor();
+
+    await m().send(delta(6, session({ lastSeq: 5 }), logEvents(4, 2)));
+    await m().send(delta(7, session({ lastSeq: 6 }), logEvents(6, 1)));
+    await page.locator('.event-row[data-seq="6"]', { hasText: 'event 6' }).waitFor();
+    assert.deepEqual(await m().renderedSeqs(), [1, 2, 3, 4, 5, 6]);
+    assert.equal((await m().posted()).filter((x) => x.type === 'requestSnapshot').length, 0);
+  });
+
+  it('asks for a new snapshot on a seq gap and ignores deltas until it arrives', async () => {
+    await m().send(snapshot(1, session(), logEvents(1, 2)));
+    await m().page.locator('.event-row[data-seq="2"]').waitFor();
+    await m().send(delta(2, session(), logEvents(3, 1)));
+    await m().send(delta(4, session(), logEvents(5, 1))); // seq 3 never came
+    const request = await m().waitForPosted((x) => x.type === 'requestSnapshot');
+    assert.match((request as Extract<WebviewToHost, { type: 'requestSnapshot' }>).reason, /expected seq 3, got 4/);
+    await m().send(delta(5, session(), logEvents(6, 1)));
+    await m().send(snapshot(9, session(), logEvents(1, 7)));
+    await m().page.locator('.event-row[data-seq="7"]').waitFor();
+    // Event 5 and 6 came only with the snapshot; the deltas after the gap were not applied twice.
+    assert.deepEqual(await m().renderedSeqs(), [1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('ignores deltas for a session it does not show, but updates the picker', async () => {
+    await m().send(snapshot(1, session(), logEvents(1, 2)));
+    await m().page.locator('.event-row[data-seq="2"]').waitFor();
+    const other = session({ id: 'do_20261125_190000_00ff00ff', state: 'failed', task: 'Fix the flaky login test' });
+    await m().send({ type: 'delta', seq: 2, sessionId: other.id, session: other, events: [event(50, 'log', { message: 'not mine' }, other.id)] });
+    await m().page.locator('#session-select option', { hasText: 'Failed · Fix the flaky login test' }).waitFor({ state: 'attached' });
+    assert.deepEqual(await m().renderedSeqs(), [1, 2]);
+    assert.equal(await m().page.locator('.event-row', { hasText: 'not mine' }).count(), 0);
+  });
+
+  it('filters by kind and by text search', async () => {
+    const { summary, events } = realisticRun();
+    await m().send(snapshot(1, summary, events));
+    const page = m().page;
+    await page.locator('.event-row[data-seq="10"]').waitFor();
+    await page.selectOption('#kind-filter', 'skill:*');
+    await page.waitForFunction(() => document.querySelectorAll('.event-row').length === 3);
+    assert.deepEqual(await m().renderedSeqs(), [2, 4, 6]);
+    await page.selectOption('#kind-filter', 'file:changed');
+    await page.waitForFunction(() => document.querySelectorAll('.event-row').length === 2);
+    assert.deepEqual(await m().renderedSeqs(), [7, 8]);
+
+    await page.selectOption('#kind-filter', '');
+    await page.fill('input[type=search]', 'toggle');
+    await page.waitForFunction(() => document.querySelectorAll('.event-row').length === 3);
+    assert.deepEqual(await m().renderedSeqs(), [1, 7, 9]);
+    // New events that match are appended to the filtered view; others are not.
+    await m().send(delta(2, summary, [event(11, 'log', { message: 'toggle wired up' }), event(12, 'log', { message: 'unrelated' })]));
+    await page.locator('.event-row[data-seq="11"]').waitFor();
+    assert.deepEqual(await m().renderedSeqs(), [1, 7, 9, 11]);
+    await page.fill('input[type=search]', 'no such text anywhere');
+    await page.locator('.event-empty', { hasText: 'No events match the filter.' }).waitFor();
+  });
+
+  it('follows the tail, pauses when scrolled up, counts new events and resumes on request', async () => {
+    await m().send(snapshot(1, session(), logEvents(1, 500)));
+    const page = m().page;
+    await page.locator('.event-row[data-seq="500"]').waitFor();
+    assert.ok((await m().visibleSeqs()).includes(500), 'the tail is in view while following');
+
+    await page.locator('.event-scroll').hover();
+    await page.mouse.wheel(0, -3000);
+    const resume = page.locator('button.resume-follow');
+    await resume.waitFor();
+    await m().send(delta(2, session(), logEvents(501, 7)));
+    await resume.filter({ hasText: 'Resume following (7 new)' }).waitFor();
+    assert.ok(!(await m().visibleSeqs()).includes(507), 'paused: the view does not jump to new events');
+
+    await resume.click();
+    await page.waitForFunction(() => {
+      const box = document.querySelector('.event-scroll')!.getBoundingClientRect();
+      const row = document.querySelector('.event-row[data-seq="507"]');
+      return !!row && row.getBoundingClientRect().bottom <= box.bottom + 1;
+    });
+    assert.equal(await resume.count(), 0);
+    await m().send(delta(3, session(), logEvents(508, 1)));
+    await page.locator('.event-row[data-seq="508"]').waitFor();
+    assert.ok((await m().visibleSeqs()).includes(508), 'following again');
+  });
+
+  it('switches between relative and absolute event times', async () => {
+    await m().send(snapshot(1, session(), [event(4, 'log', { message: 'x' })]));
+    const time = m().page.locator('.event-row[data-seq="4"] .event-time');
+    await time.waitFor();
+    assert.equal(await time.textContent(), '+0:01.000');
+    await m().page.click('button.time-toggle');
+    await m().page.waitForFunction(() => /^\d\d:\d\d:\d\d\.000$/.test(document.querySelector('.event-time')!.textContent!));
+  });
+
+  it('pending: waits for the CLI and offers its terminal', async () => {
+    await m().send(snapshot(1, session({ state: 'pending', startedAt: undefined, waitingForCli: true, capabilities: [], reporterConnected: false }), []));
+    const page = m().page;
+    await page.locator('.status-badge', { hasText: 'Pending' }).waitFor();
+    const waiting = page.locator('.waiting', { hasText: 'Waiting for the Shannon CLI to report…' });
+    await waiting.waitFor();
+    await waiting.locator('button', { hasText: 'Show Terminal' }).click();
+    await m().waitForPosted((x) => x.type === 'command' && x.command === 'showTerminal' && x.sessionId === SESSION_ID);
+    // Cancel still works (Ctrl-C fallback); halt/resume do not without a reporter.
+    assert.equal(await page.getAttribute('button[data-command=cancel]', 'aria-disabled'), null);
+    assert.equal(await page.getAttribute('button[data-command=halt]', 'aria-disabled'), 'true');
+  });
+
+  it('running: skills timeline, progress, steering sends commands, status change announced', async () => {
+    const { summary, events } = realisticRun();
+    await m().send(snapshot(1, summary, events));
+    const page = m().page;
+    await page.locator('.status-badge', { hasText: 'Running' }).waitFor();
+    assert.equal(await page.getAttribute('[role=progressbar]', 'aria-valuenow'), '45');
+    const running = page.locator('li.skill[aria-current=step]');
+    assert.match((await running.textContent())!, /write_code.*step 2\/4/);
+    assert.match((await page.locator('li.skill-completed').textContent())!, /analyze_codebase.*step 1\/4.*4\.2 s/);
+    assert.match((await page.locator('.checkpoints-summary').textContent())!, /after analyze_codebase/);
+    assert.equal(await page.locator('.files li').count(), 2);
+
+    await page.click('button[data-command=halt]');
+    await m().waitForPosted((x) => x.type === 'command' && x.command === 'halt' && x.sessionId === SESSION_ID);
+    await page.click('.checkpoints-summary button');
+    await m().waitForPosted((x) => x.type === 'command' && x.command === 'showCheckpoints');
+    await page.click('button[aria-label="Copy session id"]');
+    await m().waitForPosted((x) => x.type === 'copy' && x.text === SESSION_ID);
+
+    await m().send(delta(2, { ...summary, state: 'halted' }, [event(11, 'execution:halted', { reason: 'user' })]));
+    await page.locator('[aria-live=polite]', { hasText: 'Session halted' }).waitFor();
+  });
+
+  it('halted: resume enabled, halt disabled', async () => {
+    await m().send(snapshot(1, session({ state: 'halted' }), []));
+    const page = m().page;
+    await page.locator('.status-badge', { hasText: 'Halted' }).waitFor();
+    assert.equal(await page.getAttribute('button[data-command=halt]', 'aria-disabled'), 'true');
+    assert.equal(await page.getAttribute('button[data-command=resume]', 'aria-disabled'), null);
+    await page.click('button[data-command=halt]', { force: true }); // disabled: must not post
+    await page.click('button[data-command=resume]');
+    await m().waitForPosted((x) => x.type === 'command' && x.command === 'resume');
+    assert.equal((await m().posted()).filter((x) => x.type === 'command' && x.command === 'halt').length, 0);
+  });
+
+  it('failed: the failed skill is expanded with its error', async () => {
+    const s = session({
+      state: 'failed',
+      endedAt: '2026-11-25T20:31:05.000Z',
+      error: 'write_code failed',
+      skills: [
+        { name: 'analyze_codebase', status: 'completed', durationMs: 900 },
+        { name: 'write_code', status: 'failed', error: 'TypeError: cannot read properties of undefined (reading "theme")' },
+      ],
+    });
+    await m().send(snapshot(1, s, []));
+    const page = m().page;
+    await page.locator('.status-badge', { hasText: 'Failed' }).waitFor();
+    const failed = page.locator('li.skill-failed');
+    assert.equal(await failed.locator('details.skill-error').getAttribute('open'), '');
+    assert.ok(await failed.locator('pre', { hasText: 'TypeError: cannot read properties of undefined' }).isVisible());
+    assert.equal(await page.locator('.elapsed-value').textContent(), '1:05');
+    assert.equal(await page.getAttribute('button[data-command=cancel]', 'aria-disabled'), 'true');
+  });
+
+  it('lost: says the CLI went away', async () => {
+    await m().send(snapshot(1, session({ state: 'lost', reporterConnected: false, capabilities: [], exitCode: 137 }), []));
+    await m().page.locator('.status-badge', { hasText: 'Lost' }).waitFor();
+    await m().page.locator('.session-note', { hasText: 'stopped reporting without a final event (exit code 137)' }).waitFor();
+  });
+
+  it('legacy: unauthenticated badge and steering disabled with the reason', async () => {
+    await m().send(snapshot(1, session({ source: 'legacy', unauthenticated: true, capabilities: [] }), []));
+    const page = m().page;
+    await page.locator('.legacy-badge', { hasText: 'legacy, unauthenticated' }).waitFor();
+    for (const command of ['halt', 'resume', 'cancel']) {
+      assert.equal(await page.getAttribute(`button[data-command=${command}]`, 'aria-disabled'), 'true', command);
+      assert.equal(await page.getAttribute(`button[data-command=${command}]`, 'title'), LEGACY_TOOLTIP, command);
+      await page.click(`button[data-command=${command}]`, { force: true });
+    }
+    assert.equal((await m().posted()).filter((x) => x.type === 'command').length, 0);
+  });
+
+  it('empty state: Shannon: Do button and how to connect a CLI; footer shows the hub', async () => {
+    await m().send(snapshot(1, null, [], { hub: hubStatus({ legacy: { state: 'port-in-use', port: 8000, message: 'another process listens on 8000' } }) }));
+    const page = m().page;
+    await page.locator('.empty-state pre', { hasText: 'shannon-hub run -- <command>' }).waitFor();
+    assert.ok(await page.locator('.empty-state', { hasText: 'SHANNON_HUB_TOKEN' }).isVisible());
+    assert.match((await page.locator('footer').textContent())!, /Hub 127\.0\.0\.1:41234.*2 clients.*legacy :8000 in use \(another process listens on 8000\)/);
+    await page.click('button:has-text("Shannon: Do")');
+    await m().waitForPosted((x) => x.type === 'command' && x.command === 'do');
+    await m().send({ type: 'hub', seq: 2, hub: hubStatus({ clients: 1 }) });
+    await page.locator('footer', { hasText: '1 client' }).waitFor();
+  });
+
+  it('renders a 100k-event session and scrolls to its end with a small DOM', async () => {
+    const page = m().page;
+    // Generated in the page: the point is the webview's work, not shipping 100k events over CDP.
+    await page.evaluate(
+      ({ base, id }) => {
+        const start = Date.parse('2026-11-25T20:30:00.000Z');
+        const events = [];
+        for (let seq = 1; seq <= 100_000; seq++) {
+          events.push({ sessionId: id, seq, ts: new Date(start + seq * 10).toISOString(), kind: seq % 10 === 0 ? 'skill:started' : 'log', data: seq % 10 === 0 ? { skillName: `s${seq}` } : { message: `line ${seq}` } });
+        }
+        window.postMessage({ ...base, events, session: { ...base.session, lastSeq: 100_000, eventCount: 100_000 } }, '*');
+      },
+      { base: snapshot(1, session(), []) as Record<string, unknown>, id: SESSION_ID },
+    );
+    await page.locator('.event-row[data-seq="100000"]').waitFor();
+    assert.ok((await page.locator('.event-row').count()) < 200, 'windowed while following the tail');
+
+    await page.focus('.event-scroll');
+    await page.keyboard.press('Home');
+    await page.locator('.event-row[data-seq="1"]').waitFor();
+    assert.ok((await page.locator('.event-row').count()) < 200, 'windowed at the top');
+    assert.equal(await page.locator('.event-row[data-seq="100000"]').count(), 0);
+
+    await page.keyboard.press('End');
+    await page.locator('.event-row[data-seq="100000"]', { hasText: 'line 99999' }).or(page.locator('.event-row[data-seq="100000"]', { hasText: 's100000' })).waitFor();
+    assert.ok((await m().visibleSeqs()).includes(100_000));
+    assert.ok((await page.locator('.event-row').count()) < 200, 'windowed at the end');
+
+    // Filtering 100k events and appending to them still works.
+    await page.selectOption('#kind-filter', 'skill:started');
+    await page.locator('.event-row[data-seq="100000"]', { hasText: 's100000' }).waitFor();
+    await m().send(delta(2, session(), [event(100_001, 'skill:started', { skillName: 'final' })]));
+    await page.locator('.event-row[data-seq="100001"]', { hasText: 'final' }).waitFor();
+    assert.ok((await page.locator('.event-row').count()) < 200);
+  });
+
+  it('shows event text containing HTML as literal text', async () => {
+    const payload = '<img src=x onerror="window.__xss=1"><b>bold</b>';
+    await m().send(snapshot(1, session({ task: '<script>window.__xss=2</script>task' }), [event(1, 'log', { message: payload }), event(2, 'weird:kind', { html: '<svg onload="window.__xss=3">' })]));
+    const page = m().page;
+    const row = page.locator('.event-row[data-seq="1"] .event-text');
+    await row.waitFor();
+    assert.equal(await row.textContent(), payload);
+    assert.equal(await page.locator('img').count(), 0);
+    assert.equal(await page.locator('.event-row b, svg, .task script').count(), 0);
+    assert.equal(await page.locator('.task').textContent(), '<script>window.__xss=2</script>task');
+    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+  });
+
+  it('keeps UI state (filter, search, time mode, pin, sections) across a reload', async () => {
+    const { summary, events } = realisticRun();
+    await m().send(snapshot(1, summary, events));
+    const page = m().page;
+    await page.locator('.event-row[data-seq="10"]').waitFor();
+    await page.selectOption('#kind-filter', 'log');
+    await page.fill('input[type=search]', 'tests');
+    await page.click('button.time-toggle');
+    await page.click('.section-files > summary');
+    await page.selectOption('#session-select', 'do_20261125_190000_00ff00ff');
+    await m().waitForPosted((x) => x.type === 'pin' && x.sessionId === 'do_20261125_190000_00ff00ff');
+
+    await page.reload();
+    await m().waitForPosted((x) => x.type === 'ready');
+    const ready = (await m().posted()).find((x) => x.type === 'ready');
+    assert.deepEqual(ready, { type: 'ready', pinnedSessionId: 'do_20261125_190000_00ff00ff' }, 'the pin travels with ready');
+    await m().send(snapshot(1, summary, events, { pinnedSessionId: 'do_20261125_190000_00ff00ff' }));
+    await page.locator('.event-row[data-seq="10"]').waitFor();
+    assert.equal(await page.inputValue('#kind-filter'), 'log');
+    assert.equal(await page.inputValue('input[type=search]'), 'tests');
+    assert.equal(await page.getAttribute('button.time-toggle', 'aria-pressed'), 'true');
+    assert.equal(await page.locator('.section-files').getAttribute('open'), null);
+    assert.equal(await page.locator('.section-skills').getAttribute('open'), '');
+    assert.equal(await page.inputValue('#session-select'), 'do_20261125_190000_00ff00ff');
+    assert.deepEqual(await m().renderedSeqs(), [10]);
+  });
+
+  it('is usable from the keyboard: Tab reaches the actions and the event list', async () => {
+    await m().send(snapshot(1, session(), logEvents(1, 50)));
+    const page = m().page;
+    await page.locator('.event-row[data-seq="50"]').waitFor();
+    const reached = new Set<string>();
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press('Tab');
+      reached.add(await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        return el.dataset.command ?? el.className ?? el.tagName;
+      }));
+    }
+    for (const expected of ['halt', 'cancel', 'showTerminal', 'openLog', 'event-scroll']) assert.ok(reached.has(expected), `Tab reaches ${expected}: ${[...reached].join(', ')}`);
+    assert.ok(await page.locator('header').count() === 1 && await page.locator('main').count() === 1 && await page.locator('nav').count() === 1 && await page.locator('footer').count() === 1, 'landmarks');
+  });
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`screenshot in the ${theme} theme`, async () => {
+      await m().close();
+      monitor = await MonitorPage.open(browser, server, { theme, width: 380, height: 760 });
+      const { summary, events } = realisticRun();
+      const failedRun = session({
+        ...summary,
+        skills: [...summary.skills.slice(0, 1), { name: 'run_tests', status: 'failed', stepIndex: 2, stepsTotal: 4, durationMs: 12_400, error: 'npm test exited with code 1: 2 failing' }, { ...summary.skills[1], stepIndex: 3 }],
+      });
+      await m().send(snapshot(1, failedRun, [...events, ...logEvents(11, 30)]));
+      await m().page.locator('.event-row[data-seq="40"]').waitFor();
+      mkdirSync(resultsDir, { recursive: true });
+      const file = path.join(resultsDir, `webview-${theme}.png`);
+      await m().page.screenshot({ path: file });
+      // The theme really applied: the page background is the theme's side bar colour.
+      const background = await m().page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      assert.equal(background, theme === 'light' ? 'rgb(243, 243, 243)' : 'rgb(37, 37, 38)');
+    });
+  }
+});
