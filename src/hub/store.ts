@@ -57,9 +57,13 @@ interface SessionRecord {
 
 const isFinal = (state: SessionState): boolean => FINAL_STATES.has(state);
 
-/** When a session started (or was created): what "most recent" means for lists and the active rule. */
+/**
+ * What "most recent" means for lists, the active rule and retention: when the hub first saw the
+ * session (createdAt, the hub's own clock), then creation order. Reporter timestamps are not used:
+ * the legacy CLI sends local time and a reporter's clock may be off.
+ */
 function startKey(record: SessionRecord): number {
-  const time = Date.parse(record.summary.startedAt ?? record.summary.createdAt);
+  const time = Date.parse(record.summary.createdAt);
   return Number.isFinite(time) ? time : 0;
 }
 

@@ -1,0 +1,195 @@
+// The journal through the whole hub: real sockets, real files in temp folders, restarts.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EventEnvelope } from '../../src/protocol/wire';
+import { journalFileName } from '../../src/hub/journal';
+import { event, Fixture, TestClient, waitFor } from './hub-support';
+
+function journalSeqs(dir: string, sessionId: string): number[] {
+  const text = readFileSync(join(dir, journalFileName(sessionId)), 'utf8');
+  assert.ok(text.endsWith('\n'), 'every line is complete');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const parsed = EventEnvelope.parse(JSON.parse(line));
+      assert.equal(parsed.sessionId, sessionId);
+      return parsed.seq;
+    });
+}
+
+describe('hub journal', () => {
+  let fx: Fixture;
+  beforeEach(() => {
+    fx = new Fixture();
+  });
+  afterEach(async () => {
+    await fx.dispose();
+  });
+
+  it('holds each of 10k seqs exactly once, in order, after the socket dies mid-stream and the reporter resends', async () => {
+    const dir = fx.tempDir();
+    const hub = await fx.hub({ journalDir: dir });
+    const total = 10_000;
+    const sid = 'run_10k';
+
+    const first = await fx.client(hub);
+    first.hello({ sessionId: sid });
+    await first.welcome();
+    let lastAcked = 0;
+    first.socket.on('message', (data) => {
+      const frame = JSON.parse(data.toString());
+      if (frame.type !== 'ack') return;
+      lastAcked = frame.seq;
+      // Kill the socket (no close handshake) in the middle of the stream, with frames still in
+      // flight and unacknowledged.
+      if (lastAcked >= 1_000) first.terminate();
+    });
+    for (let seq = 1; seq <= total / 2; seq++) first.send({ type: 'event', ...event(sid, seq) });
+    await first.closed;
+    assert.ok(lastAcked >= 1_000 && lastAcked < total);
+
+    const second = await fx.client(hub);
+    second.hello({ sessionId: sid });
+    const welcome = await second.welcome();
+    const stored = welcome.lastSeq as number;
+    assert.ok(stored >= lastAcked, 'the hub stored at least what it acknowledged');
+    assert.ok(stored < total);
+    // A plain reporter resends everything not acknowledged; the hub drops what it already has.
+    const resendFrom = Math.min(lastAcked, stored) + 1;
+    for (let from = resendFrom; from <= total; from += 250) {
+      const events = [];
+      for (let seq = from; seq < Math.min(from + 250, total + 1); seq++) events.push(event(sid, seq));
+      second.send({ type: 'events', events });
+    }
+    await second.acked(sid, total);
+    assert.equal(hub.store.get(sid)?.eventCount, total);
+
+    await hub.dispose(); // flushes the journal
+    const seqs = journalSeqs(dir, sid);
+    assert.equal(seqs.length, total);
+    assert.ok(seqs.every((seq, i) => seq === i + 1), 'each seq once, in order');
+  });
+
+  it('reloads sessions after a restart; a session that was running becomes lost; reporters learn lastSeq', async () => {
+    const dir = fx.tempDir();
+    const hub1 = await fx.hub({ journalDir: dir });
+    const client = await fx.client(hub1);
+    client.hello();
+    await client.welcome();
+    client.send({
+      type: 'events',
+      events: [
+        event('done', 1, 'execution:started', { task: 'finish me' }),
+        event('done', 2, 'skill:started', { skillName: 'plan' }),
+        event('done', 3, 'skill:completed', { skillName: 'plan', durationMs: 5 }),
+        event('done', 4, 'execution:completed', { success: true }),
+        event('busy', 1, 'execution:started', { task: 'interrupted' }),
+        event('busy', 2, 'checkpoint:created', { checkpointId: 'cp1' }),
+      ],
+    });
+    await client.acked('busy', 2);
+    hub1.store.createPending('do_pending', { task: 'never reported', source: 'extension' });
+    const before = hub1.store.get('done');
+    await hub1.dispose();
+
+    const hub2 = await fx.hub({ journalDir: dir });
+    const done = hub2.store.get('done')!;
+    assert.equal(done.state, 'completed');
+    assert.equal(done.task, 'finish me');
+    assert.deepEqual(done.skills, before?.skills);
+    assert.equal(done.createdAt, before?.createdAt, 'metadata comes back from the index');
+    assert.deepEqual(hub2.store.events('done').map((e) => e.seq), [1, 2, 3, 4]);
+    const busy = hub2.store.get('busy')!;
+    assert.equal(busy.state, 'lost');
+    assert.deepEqual(busy.checkpoints.map((c) => c.id), ['cp1']);
+    assert.equal(hub2.store.get('do_pending')?.task, 'never reported');
+    assert.ok(fx.log.has('info', /session busy: running -> lost \(hub restarted/));
+
+    const again = await fx.client(hub2);
+    again.hello({ sessionId: 'busy' });
+    assert.equal((await again.welcome()).lastSeq, 2);
+    again.send({ type: 'event', ...event('busy', 3, 'execution:progress', { progress: 50 }) });
+    await again.acked('busy', 3);
+    assert.equal(hub2.store.get('busy')?.state, 'running', 'the reporter came back');
+
+    const sub = await fx.client(hub2);
+    sub.hello({ role: 'subscriber', sessionId: 'done' });
+    await waitFor(() => sub.frames.some((f) => f.type === 'stored'), 'replay of a reloaded session');
+    assert.deepEqual((sub.frames.find((f) => f.type === 'stored')!.events as { seq: number }[]).map((e) => e.seq), [1, 2, 3, 4]);
+  });
+
+  it('skips a torn last line and an invalid line, reports both, and repairs the file for later appends', async () => {
+    const dir = fx.tempDir();
+    const sid = 'torn';
+    const lines = [event(sid, 1, 'execution:started'), event(sid, 2), event(sid, 3)].map((e) => JSON.stringify(e));
+    const content = `${lines[0]}\n{"sessionId":"torn","seq":"two"}\n${lines[1]}\n${lines[2]}\n${lines[2].slice(0, 25)}`;
+    writeFileSync(join(dir, journalFileName(sid)), content);
+
+    const hub = await fx.hub({ journalDir: dir });
+    assert.deepEqual(hub.store.events(sid).map((e) => e.seq), [1, 2, 3]);
+    assert.ok(fx.log.has('warn', /torn last line/));
+    assert.ok(fx.log.has('warn', /line 2: not a valid event, skipped/));
+
+    const client = await fx.client(hub);
+    client.hello({ sessionId: sid });
+    assert.equal((await client.welcome()).lastSeq, 3);
+    client.send({ type: 'event', ...event(sid, 4) });
+    await client.acked(sid, 4);
+    await hub.dispose();
+    // The invalid middle line stays on disk (skipped again on the next load); the torn tail is gone.
+    const valid = readFileSync(join(dir, journalFileName(sid)), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '' && !l.includes('"two"'))
+      .map((l) => EventEnvelope.parse(JSON.parse(l)).seq);
+    assert.deepEqual(valid, [1, 2, 3, 4]);
+  });
+
+  it('applies retention on start and clearHistory removes finished sessions from disk', async () => {
+    const dir = fx.tempDir();
+    const hub1 = await fx.hub({ journalDir: dir });
+    const client = await fx.client(hub1);
+    client.hello();
+    await client.welcome();
+    for (const [i, id] of ['f1', 'f2', 'f3'].entries()) {
+      client.send({ type: 'events', events: [{ ...event(id, 1, 'execution:completed', { success: true }), ts: `2026-01-01T00:00:0${i}.000Z` }] });
+      await client.acked(id, 1);
+    }
+    client.send({ type: 'event', ...event('live', 1, 'execution:started') });
+    await client.acked('live', 1);
+    await hub1.dispose();
+    assert.equal(readdirSync(dir).filter((n) => n.endsWith('.jsonl')).length, 4);
+
+    const hub2 = await fx.hub({ journalDir: dir, retention: { maxSessions: 3, maxBytes: 10_000_000 } });
+    await waitFor(() => !existsSync(join(dir, journalFileName('f1'))), 'the oldest finished session file to go');
+    assert.deepEqual(hub2.store.list().map((s) => s.id).sort(), ['f2', 'f3', 'live']);
+
+    await hub2.store.clearHistory();
+    assert.deepEqual(hub2.store.list().map((s) => s.id), []);
+    await hub2.dispose();
+    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.jsonl')), []);
+    const hub3 = await fx.hub({ journalDir: dir });
+    assert.deepEqual(hub3.store.list(), [], 'nothing comes back after clearHistory');
+  });
+
+  it('encodes session ids into safe, distinct file names', () => {
+    assert.equal(journalFileName('do_20251116_153316_856369b4'), 'do_20251116_153316_856369b4.jsonl');
+    assert.equal(journalFileName('a:b.c@d'), 'a%3Ab%2Ec%40d.jsonl');
+    assert.notEqual(journalFileName('a.b'), journalFileName('a_b'));
+    const long = journalFileName(':'.repeat(200));
+    assert.ok(long.length < 200);
+    assert.notEqual(long, journalFileName(':'.repeat(199)));
+    assert.match(journalFileName('..'), /^%2E%2E\.jsonl$/);
+  });
+
+  it('keeps working without a journal folder (memory only)', async () => {
+    const hub = await fx.hub();
+    const client: TestClient = await fx.client(hub);
+    client.hello();
+    await client.welcome();
+    client.send({ type: 'event', ...event('m', 1) });
+    await client.acked('m', 1);
+    assert.equal(hub.store.get('m')?.eventCount, 1);
+  });
+});

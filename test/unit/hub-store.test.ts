@@ -1,0 +1,195 @@
+// The session store and the pure reducer: states, skills, checkpoints, files, dedupe, lost after
+// the grace period, the single active session rule, retention and change notifications.
+import assert from 'node:assert/strict';
+import type { EventEnvelope } from '../../src/protocol/wire';
+import { createSummary, reduceAll, reduceSession } from '../../src/hub/session-model';
+import { SessionStore, type StoreChange } from '../../src/hub/store';
+import { event, RecordingLogger, waitFor } from './hub-support';
+
+const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 10, 0, second)).toISOString();
+const ev = (seq: number, kind: string, data: Record<string, unknown> = {}, ts = at(seq)): EventEnvelope => ({ sessionId: 's', seq, ts, kind, data });
+const fresh = () => createSummary('s', { source: 'native', createdAt: at(0) });
+
+describe('session model (pure reducer)', () => {
+  it('follows a run: started -> progress -> halted -> resumed -> completed', () => {
+    let s = reduceSession(fresh(), ev(1, 'execution:started', { task: 'build it', stepsTotal: 4 }));
+    assert.equal(s.state, 'running');
+    assert.equal(s.task, 'build it');
+    assert.equal(s.stepsTotal, 4);
+    assert.equal(s.startedAt, at(1));
+    s = reduceSession(s, ev(2, 'execution:progress', { progress: 40, message: 'half', currentStep: 2 }));
+    assert.deepEqual([s.progress, s.progressMessage, s.currentStep], [40, 'half', 2]);
+    s = reduceSession(s, ev(3, 'execution:halted', { reason: 'user' }));
+    assert.equal(s.state, 'halted');
+    s = reduceSession(s, ev(4, 'execution:resumed'));
+    assert.equal(s.state, 'running');
+    s = reduceSession(s, ev(5, 'execution:completed', { success: true, exitCode: 0 }));
+    assert.equal(s.state, 'completed');
+    assert.equal(s.endedAt, at(5));
+    assert.equal(s.exitCode, 0);
+    assert.equal(s.progress, 100);
+    assert.equal(s.eventCount, 5);
+    assert.equal(s.lastSeq, 5);
+  });
+
+  it('maps completed with success false, failed and cancelled to their states', () => {
+    const started = reduceSession(fresh(), ev(1, 'execution:started'));
+    assert.equal(reduceSession(started, ev(2, 'execution:completed', { success: false })).state, 'failed');
+    const failed = reduceSession(started, ev(2, 'execution:failed', { error: 'boom', exitCode: 1 }));
+    assert.deepEqual([failed.state, failed.error, failed.exitCode], ['failed', 'boom', 1]);
+    assert.equal(reduceSession(started, ev(2, 'execution:cancelled', { exitCode: 130 })).state, 'cancelled');
+  });
+
+  it('keeps a skill run list with durations from durationMs or from the timestamps', () => {
+    const s = reduceAll(fresh(), [
+      ev(1, 'execution:started'),
+      ev(2, 'skill:started', { skillName: 'plan', stepIndex: 0, stepsTotal: 2 }),
+      ev(5, 'skill:completed', { skillName: 'plan' }),
+      ev(6, 'skill:started', { skillName: 'write', stepIndex: 1 }),
+      ev(7, 'skill:failed', { skillName: 'write', error: 'denied' }),
+      ev(8, 'skill:started', { skillName: 'write', stepIndex: 1 }),
+      ev(9, 'skill:completed', { skillName: 'write', durationMs: 12.5 }),
+      ev(10, 'skill:started', { skillName: 'verify' }),
+    ]);
+    assert.deepEqual(
+      s.skills.map((k) => [k.name, k.status, k.durationMs ?? null, k.error ?? null]),
+      [
+        ['plan', 'completed', 3000, null],
+        ['write', 'failed', 1000, 'denied'],
+        ['write', 'completed', 12.5, null],
+        ['verify', 'running', null, null],
+      ],
+    );
+    assert.equal(s.currentSkill, 'verify');
+    assert.equal(s.stepsTotal, 2);
+  });
+
+  it('collects checkpoints and unique changed files; unknown kinds only count', () => {
+    const s = reduceAll(fresh(), [
+      ev(1, 'checkpoint:created', { checkpointId: 'cp1', label: 'before_write', skillName: 'write', files: ['a.ts'] }),
+      ev(2, 'file:changed', { path: 'a.ts' }),
+      ev(3, 'file:changed', { path: 'b.ts' }),
+      ev(4, 'file:changed', { path: 'a.ts' }),
+      ev(5, 'future:kind', { anything: true }),
+      ev(6, 'skill:started', { skillName: 42 }),
+    ]);
+    assert.deepEqual(s.checkpoints, [{ id: 'cp1', label: 'before_write', skillName: 'write', files: ['a.ts'], ts: at(1) }]);
+    assert.deepEqual(s.filesChanged, ['a.ts', 'b.ts']);
+    assert.equal(s.eventCount, 6);
+    assert.deepEqual(s.skills, [], 'a mistyped field is ignored, not trusted');
+  });
+
+  it('does not mutate its input', () => {
+    const before = reduceSession(fresh(), ev(1, 'skill:started', { skillName: 'a' }));
+    const frozenSkills = before.skills;
+    const after = reduceSession(before, ev(2, 'skill:completed', { skillName: 'a' }));
+    assert.equal(before.skills[0].status, 'running');
+    assert.equal(before.skills, frozenSkills);
+    assert.equal(after.skills[0].status, 'completed');
+  });
+});
+
+describe('session store', () => {
+  let store: SessionStore;
+  let changes: StoreChange[];
+  const log = new RecordingLogger();
+  const make = (options: ConstructorParameters<typeof SessionStore>[0] = {}) => {
+    store = new SessionStore({ log, ...options });
+    changes = [];
+    store.subscribe((change) => changes.push(change));
+    return store;
+  };
+  afterEach(() => store?.dispose());
+
+  it('ingests, dedupes by seq and reports lastSeq per session; changes carry only the new events', () => {
+    make();
+    const result = store.ingest('native', [event('a', 1), event('a', 2), event('b', 7)]);
+    assert.deepEqual([...result], [['a', 2], ['b', 7]]);
+    const again = store.ingest('native', [event('a', 2), event('a', 1), event('a', 3)]);
+    assert.deepEqual([...again], [['a', 3]]);
+    assert.deepEqual(store.events('a').map((e) => e.seq), [1, 2, 3]);
+    const eventChanges = changes.filter((c) => c.type === 'events');
+    assert.deepEqual(
+      eventChanges.map((c) => [c.sessionId, c.fromIndex, c.events.map((e) => e.seq)]),
+      [['a', 0, [1, 2]], ['b', 0, [7]], ['a', 2, [3]]],
+    );
+    assert.equal(eventChanges[2].session.lastSeq, 3);
+    // A batch of pure duplicates changes nothing.
+    const count = changes.length;
+    store.ingest('native', [event('a', 3)]);
+    assert.equal(changes.length, count);
+    assert.deepEqual(store.events('a', 1, 2).map((e) => e.seq), [2]);
+  });
+
+  it('append assigns the next seq; createPending makes a pending session that the first report takes over', () => {
+    make();
+    const pending = store.createPending('do_1', { task: 'fix it', source: 'extension' });
+    assert.equal(pending.state, 'pending');
+    assert.equal(pending.task, 'fix it');
+    assert.deepEqual(changes.at(-1), { type: 'session', session: pending });
+    const first = store.append('do_1', 'legacy', 'execution:progress', { progress: 5 });
+    const second = store.append('do_1', 'legacy', 'log', { message: 'x' }, at(9));
+    assert.deepEqual([first.seq, second.seq, second.ts], [1, 2, at(9)]);
+    const summary = store.get('do_1')!;
+    assert.equal(summary.state, 'running');
+    assert.equal(summary.source, 'legacy');
+    assert.equal(summary.unauthenticated, true);
+    assert.throws(() => store.append('bad id!', 'legacy', 'log', {}), /invalid session id/);
+  });
+
+  it('patch sets and clears waitingForCli with a session change', () => {
+    make();
+    store.createPending('p', { source: 'extension' });
+    store.patch('p', { waitingForCli: true });
+    assert.equal(store.get('p')?.waitingForCli, true);
+    assert.equal(changes.at(-1)?.type, 'session');
+    store.patch('p', { waitingForCli: undefined });
+    assert.equal('waitingForCli' in store.get('p')!, false);
+  });
+
+  it('marks a session lost when its reporter disconnects without a final event and does not return within the grace', async () => {
+    make({ lostGraceMs: 50 });
+    store.ingest('native', [event('gone', 1, 'execution:started'), event('back', 1, 'execution:started'), event('done', 1, 'execution:started')]);
+    for (const id of ['gone', 'back', 'done']) store.setReporter(id, { connected: true, capabilities: ['halt'] });
+    assert.deepEqual(store.get('gone')?.capabilities, ['halt']);
+    store.ingest('native', [event('done', 2, 'execution:completed', { success: true })]);
+    for (const id of ['gone', 'back', 'done']) store.setReporter(id, { connected: false, capabilities: [] });
+    store.setReporter('back', { connected: true, capabilities: [] }); // reconnected within the grace
+    await waitFor(() => store.get('gone')?.state === 'lost', 'gone to be lost');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.equal(store.get('back')?.state, 'running');
+    assert.equal(store.get('done')?.state, 'completed');
+    assert.equal(store.get('gone')?.reporterConnected, false);
+    assert.deepEqual(store.get('gone')?.capabilities, []);
+    assert.ok(changes.some((c) => c.type === 'session' && c.session.id === 'gone' && c.session.state === 'lost'));
+    assert.ok(log.has('info', /session gone: running -> lost/));
+    // A lost session whose reporter comes back with events is running again.
+    store.ingest('native', [event('gone', 2)]);
+    assert.equal(store.get('gone')?.state, 'running');
+  });
+
+  it('follows the single active session rule: newest unfinished, else newest', () => {
+    make();
+    assert.equal(store.activeSessionId(), null);
+    store.ingest('native', [{ ...event('old', 1, 'execution:started'), ts: at(1) }]);
+    store.ingest('native', [{ ...event('new', 1, 'execution:started'), ts: at(5) }]);
+    assert.equal(store.activeSessionId(), 'new');
+    store.ingest('native', [{ ...event('new', 2, 'execution:completed'), ts: at(6) }]);
+    assert.equal(store.activeSessionId(), 'old', 'the unfinished one wins over a newer finished one');
+    store.ingest('native', [{ ...event('old', 2, 'execution:failed'), ts: at(7) }]);
+    assert.equal(store.activeSessionId(), 'new', 'all finished: the most recently started');
+    assert.deepEqual(store.list().map((s) => s.id), ['new', 'old']);
+  });
+
+  it('applies retention to finished sessions, oldest first, and clearHistory keeps running ones', async () => {
+    make({ retention: { maxSessions: 2, maxBytes: Number.MAX_SAFE_INTEGER } });
+    store.ingest('native', [{ ...event('run', 1, 'execution:started'), ts: at(0) }]);
+    store.ingest('native', [{ ...event('f1', 1, 'execution:completed'), ts: at(1) }]);
+    store.ingest('native', [{ ...event('f2', 1, 'execution:completed'), ts: at(2) }]);
+    assert.deepEqual(store.list().map((s) => s.id).sort(), ['f2', 'run']);
+    assert.ok(changes.some((c) => c.type === 'removed' && c.sessionIds.includes('f1')));
+    await store.clearHistory();
+    assert.deepEqual(store.list().map((s) => s.id), ['run']);
+    assert.deepEqual(store.events('f2'), []);
+  });
+});
