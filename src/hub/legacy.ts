@@ -22,7 +22,7 @@ const LOG_FIRST = 20;
 const LOG_EVERY = 100;
 
 /** The part of the store this endpoint uses. */
-export type LegacyEventSink = Pick<SessionStore, 'append' | 'setReporter'>;
+export type LegacyEventSink = Pick<SessionStore, 'append' | 'setReporter' | 'get'>;
 
 export interface LegacyEndpointOptions {
   /** 0 picks a free port (tests). */
@@ -159,6 +159,13 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
           return;
         }
         const { sessionId, kind, data, ts } = result.event;
+        if (store.get(sessionId)?.source === 'native') {
+          // Without a token anyone on this machine can reach this port: it must not be able to
+          // write into a session an authenticated reporter owns (the views would show it as trusted).
+          counters.malformed += 1;
+          if (shouldLog(counters.malformed)) log.warn(`legacy endpoint: ignored a cli_event for ${sessionId}: that session is reported over the authenticated native protocol`);
+          return;
+        }
         store.append(sessionId, 'legacy', kind, data, ts);
         counters.accepted += 1;
         if (!sessionsOnThisSocket.has(sessionId)) {

@@ -222,6 +222,19 @@ describe('legacy endpoint: session lifecycle', () => {
     assert.equal(lost, true);
   });
 
+  it('a session created by Shannon: Do (pending) is taken over by the CLI reporting on the legacy endpoint', async () => {
+    rig = await startRig();
+    const run = loadLegacyRun('current-cli-run');
+    rig.store.createPending(run.sessionId, { task: 'Add a --json flag to the report command', source: 'extension' });
+    const client = await connectLikeCli(rig.endpoint.port, 'polling-first');
+    rig.clients.push(client);
+    replay(client, run.events);
+    const summary = await sessionReaches(rig.store, run.sessionId, run.events.length, 'completed');
+    assert.equal(summary.source, 'legacy');
+    assert.equal(summary.unauthenticated, true);
+    assert.equal(rig.store.list().length, 1, 'no second session for the same run');
+  });
+
   it('two CLI runs at the same time stay separate sessions', async () => {
     rig = await startRig();
     const first = withSessionId(loadLegacyRun('current-cli-run'), 'do_20251116_160000_aaaaaaaa');

@@ -147,6 +147,27 @@ describe('legacy endpoint inside the hub', () => {
     assert.equal(nativeLines.length, nativeEvents.length);
   });
 
+  it('refuses legacy events that claim a session owned by an authenticated native reporter', async () => {
+    hub = await startHub({ port: 0, legacy: { enabled: true, port: 0 }, log });
+    const native = await nativeReporter(hub, NATIVE_SESSION);
+    closers.push(() => native.ws.terminate());
+    native.ws.send(JSON.stringify({ type: 'event', ...nativeEvent(1, 'execution:started', { task: 'trusted' }) }));
+    await waitFor('native running', () => hub!.store.get(NATIVE_SESSION)?.state === 'running');
+
+    const cli = await connectLikeCli(hub.status().legacy.port, 'websocket-only');
+    closers.push(() => cli.close());
+    cli.emit('cli_event', { session_id: NATIVE_SESSION, event_type: 'execution:completed', data: { success: false, error: 'injected' } });
+    // Events of one socket arrive in order: once this one is stored, the one above was handled.
+    cli.emit('cli_event', { session_id: 'do_20251116_153500_0badc0de', event_type: 'execution:started', data: { task: 'marker' } });
+    await waitFor('marker stored', () => hub!.store.get('do_20251116_153500_0badc0de'));
+
+    const summary = hub.store.get(NATIVE_SESSION)!;
+    assert.equal(summary.state, 'running');
+    assert.equal(summary.eventCount, 1);
+    assert.equal(summary.error, undefined);
+    assert.ok(log.lines.some((l) => l.includes(`ignored a cli_event for ${NATIVE_SESSION}`)));
+  });
+
   it('a legacy CLI that dies mid-run is lost while a native session is unaffected', async () => {
     hub = await startHub({ port: 0, legacy: { enabled: true, port: 0 }, log, lostGraceMs: 60 });
     const run = loadLegacyRun('current-cli-run');
