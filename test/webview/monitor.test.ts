@@ -253,9 +253,9 @@ describe('Monitor webview (Chromium, production bundle)', function () {
         for (let seq = 1; seq <= 100_000; seq++) {
           events.push({ sessionId: id, seq, ts: new Date(start + seq * 10).toISOString(), kind: seq % 10 === 0 ? 'skill:started' : 'log', data: seq % 10 === 0 ? { skillName: `s${seq}` } : { message: `line ${seq}` } });
         }
-        window.postMessage({ ...base, events, session: { ...base.session, lastSeq: 100_000, eventCount: 100_000 } }, '*');
+        window.postMessage({ ...base, events }, '*');
       },
-      { base: snapshot(1, session(), []) as Record<string, unknown>, id: SESSION_ID },
+      { base: snapshot(1, session({ lastSeq: 100_000, eventCount: 100_000 }), []) as Record<string, unknown>, id: SESSION_ID },
     );
     await page.locator('.event-row[data-seq="100000"]').waitFor();
     assert.ok((await page.locator('.event-row').count()) < 200, 'windowed while following the tail');
