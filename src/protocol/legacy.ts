@@ -17,8 +17,10 @@ export const LEGACY_EVENT_NAME = 'cli_event';
 export const LegacyCliEvent = z.looseObject({
   session_id: z.string().max(400).optional(),
   event_type: z.string().min(1).max(100),
-  timestamp: z.string().max(100).optional(),
-  data: z.record(z.string(), z.unknown()).optional(),
+  /** Local ISO time without a zone in practice; epoch seconds/ms and zoned ISO are read too. */
+  timestamp: z.union([z.string().max(100), z.number()]).nullable().optional(),
+  /** Python's `None` arrives as null: no fields. */
+  data: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 export type LegacyCliEvent = z.infer<typeof LegacyCliEvent>;
 
@@ -93,6 +95,19 @@ export function formatWithLocalOffset(date: Date): string {
     `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}` +
     `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
   );
+}
+
+/** Epoch numbers above this are milliseconds (JavaScript), below it seconds (Python's time.time()). */
+const EPOCH_MS_THRESHOLD = 1e11;
+
+/** A payload timestamp as ISO with offset: local ISO text, zoned ISO text, or epoch seconds/ms. */
+export function readTimestamp(raw: unknown): string | undefined {
+  if (typeof raw === 'string') return localTimestampToIso(raw);
+  if (typeof raw === 'number' && Number.isFinite(raw) && raw > 0) {
+    const date = new Date(raw > EPOCH_MS_THRESHOLD ? raw : raw * 1000);
+    return Number.isNaN(date.getTime()) ? undefined : formatWithLocalOffset(date);
+  }
+  return undefined;
 }
 
 /** Seconds (float) -> whole milliseconds; rounding hides float noise such as 2.3 * 1000 = 2299.999... */
@@ -194,8 +209,7 @@ export function normalizeLegacyEvent(payload: unknown, receivedAt: Date): Legacy
     return { ok: false, reason: `unusable event_type ${JSON.stringify(event.event_type.slice(0, 60))}` };
   }
 
-  const rawTs = event.timestamp ?? fields.timestamp;
-  const ts = (typeof rawTs === 'string' ? localTimestampToIso(rawTs) : undefined) ?? formatWithLocalOffset(receivedAt);
+  const ts = readTimestamp(event.timestamp ?? fields.timestamp) ?? formatWithLocalOffset(receivedAt);
 
   // Unknown kinds are kept exactly as sent (minus the envelope), so the views can still show them.
   if (!LEGACY_VOCABULARY.has(kind)) {

@@ -6,6 +6,7 @@ import {
   normalizeEventType,
   normalizeLegacyEvent,
   type NormalizedLegacyEvent,
+  readTimestamp,
   legacySessionId,
   secondsToMs,
   snakeToCamel,
@@ -66,6 +67,15 @@ describe('legacy normalization: timestamps', () => {
     for (const bad of ['', 'yesterday', '2025-13-01T00:00:00', '2025-02-30T10:00:00', '1700000000']) {
       assert.equal(localTimestampToIso(bad), undefined, bad);
     }
+  });
+
+  it('reads epoch seconds (Python time.time()) and epoch milliseconds', () => {
+    inTimeZone('UTC', () => {
+      assert.equal(readTimestamp(1763307196.482), '2025-11-16T15:33:16.482+00:00');
+      assert.equal(readTimestamp(1763307196482), '2025-11-16T15:33:16.482+00:00');
+      assert.equal(readTimestamp(-5), undefined);
+      assert.equal(readTimestamp(null), undefined);
+    });
   });
 
   it('falls back to the arrival time when the payload has no usable timestamp', () => {
@@ -204,6 +214,8 @@ describe('legacy normalization: event data', () => {
     assert.deepEqual(decision.data, { decision_id: 'd1', options: ['a', 'b'] });
     const bare = ok({ session_id: SESSION, event_type: 'heartbeat' });
     assert.deepEqual(bare.data, {});
+    const pythonNone = ok({ session_id: SESSION, event_type: 'heartbeat', timestamp: null, data: null });
+    assert.deepEqual(pythonNone.data, {});
   });
 
   it('rejects malformed payloads with a reason instead of throwing', () => {
