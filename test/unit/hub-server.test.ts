@@ -250,6 +250,30 @@ describe('hub server', () => {
       assert.deepEqual(stored().at(-1), event('r2', 3));
     });
 
+    it('pauses the feed for a subscriber that stops reading, keeps serving the reporter, and resumes in order', async () => {
+      // Without the pause, the unread data would pass maxBufferedBytes and the subscriber would be cut.
+      const hub = await fx.hub({ limits: { subscriberHighWaterBytes: 64 * 1024, maxBufferedBytes: 1024 * 1024, storedChunkEvents: 50 } });
+      const sub = await fx.client(hub);
+      sub.hello({ role: 'subscriber' });
+      await sub.welcome();
+      const raw = (sub.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+      raw.pause();
+      const reporter = await fx.client(hub);
+      reporter.hello();
+      await reporter.welcome();
+      const total = 6_000;
+      const padding = 'p'.repeat(2_000); // ~12 MB in all: far more than the socket buffers hold
+      for (let from = 1; from <= total; from += 500) {
+        reporter.send({ type: 'events', events: Array.from({ length: 500 }, (_, i) => event('bp', from + i, 'log', { message: padding })) });
+      }
+      await reporter.acked('bp', total); // the paused subscriber does not hold the reporter up
+      raw.resume();
+      const seqs = () => sub.frames.filter((f) => f.type === 'stored').flatMap((f) => (f.events as { seq: number }[]).map((e) => e.seq));
+      await waitFor(() => seqs().length >= total, 'the subscriber to catch up', 15_000);
+      assert.deepEqual(seqs(), Array.from({ length: total }, (_, i) => i + 1));
+      assert.equal(hub.status().clients, 2, 'nobody was closed');
+    });
+
     it('a subscriber scoped to one session sees only that session', async () => {
       const hub = await fx.hub();
       const reporter = await fx.client(hub);
@@ -264,6 +288,29 @@ describe('hub server', () => {
       const stored = () => sub.frames.filter((f) => f.type === 'stored').flatMap((f) => f.events as { sessionId: string; seq: number }[]);
       await waitFor(() => stored().length === 2, 'y events');
       assert.deepEqual(stored().map((e) => `${e.sessionId}:${e.seq}`), ['y:1', 'y:2']);
+    });
+  });
+
+  describe('reporter lifecycle', () => {
+    it('marks the session lost when its reporter socket dies without a final event, not when it finished', async () => {
+      const hub = await fx.hub({ lostGraceMs: 50 });
+      const dying = await fx.client(hub);
+      dying.hello({ sessionId: 'dies' });
+      await dying.welcome();
+      dying.send({ type: 'event', ...event('dies', 1, 'execution:started') });
+      await dying.acked('dies', 1);
+      const finishing = await fx.client(hub);
+      finishing.hello({ sessionId: 'ends' });
+      await finishing.welcome();
+      finishing.send({ type: 'events', events: [event('ends', 1, 'execution:started'), event('ends', 2, 'execution:completed')] });
+      await finishing.acked('ends', 2);
+      assert.equal(hub.store.get('dies')?.reporterConnected, true);
+      dying.terminate();
+      finishing.socket.close();
+      await waitFor(() => hub.store.get('dies')?.state === 'lost', 'dies to be lost');
+      assert.equal(hub.store.get('ends')?.state, 'completed');
+      assert.equal(hub.store.get('ends')?.reporterConnected, false);
+      assert.ok(fx.log.has('info', /connection #\d+ closed/));
     });
   });
 
