@@ -145,32 +145,36 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
     log.debug?.(`legacy endpoint: Engine.IO refused a request (${error.code} ${error.message})`);
   });
 
+  const ignorePayload = (reason: string) => {
+    counters.malformed += 1;
+    if (shouldLog(counters.malformed)) log.warn(`legacy endpoint: ignored a cli_event: ${reason} (${counters.malformed} so far)`);
+  };
+
   io.on('connection', (socket: Socket) => {
     counters.connections += 1;
-    const sessionsOnThisSocket = new Set<string>();
+    /** The CLI reports one run per connection; the first valid event binds the socket to it. */
+    let boundSessionId: string | undefined;
     log.info(`legacy endpoint: Shannon CLI connected (${socket.conn.transport.name})`);
 
     socket.on(LEGACY_EVENT_NAME, (payload: unknown) => {
       try {
         const result = normalizeLegacyEvent(payload, new Date());
-        if (!result.ok) {
-          counters.malformed += 1;
-          if (shouldLog(counters.malformed)) log.warn(`legacy endpoint: ignored a cli_event: ${result.reason} (${counters.malformed} so far)`);
-          return;
-        }
+        if (!result.ok) return ignorePayload(result.reason);
         const { sessionId, kind, data, ts } = result.event;
+        if (boundSessionId !== undefined && sessionId !== boundSessionId) {
+          // One connection, one session: this also keeps one client from creating sessions at will.
+          return ignorePayload(`${kind} for ${sessionId}: this connection already reports ${boundSessionId}`);
+        }
         if (store.get(sessionId)?.source === 'native') {
           // Without a token anyone on this machine can reach this port: it must not be able to
           // write into a session an authenticated reporter owns (the views would show it as trusted).
-          counters.malformed += 1;
-          if (shouldLog(counters.malformed)) log.warn(`legacy endpoint: ignored a cli_event for ${sessionId}: that session is reported over the authenticated native protocol`);
-          return;
+          return ignorePayload(`${kind} for ${sessionId}: that session is reported over the authenticated native protocol`);
         }
         store.append(sessionId, 'legacy', kind, data, ts);
         counters.accepted += 1;
-        if (!sessionsOnThisSocket.has(sessionId)) {
+        if (boundSessionId === undefined) {
           // The store only knows the session once its first event is in, so connect after appending.
-          sessionsOnThisSocket.add(sessionId);
+          boundSessionId = sessionId;
           openSocketsPerSession.set(sessionId, (openSocketsPerSession.get(sessionId) ?? 0) + 1);
           store.setReporter(sessionId, { connected: true, capabilities: [] });
           log.info(`legacy endpoint: session ${sessionId} reporting (legacy, unauthenticated)`);
@@ -190,20 +194,20 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
     socket.on('disconnect', (reason: string) => {
       counters.connections -= 1;
       log.info(`legacy endpoint: Shannon CLI disconnected (${reason})`);
-      // The CLI sends no final event on Ctrl-C or a crash: the store turns an unfinished session
-      // into `lost` after its grace period once no socket of that session is left.
-      for (const sessionId of sessionsOnThisSocket) {
-        const left = (openSocketsPerSession.get(sessionId) ?? 1) - 1;
-        if (left > 0) {
-          openSocketsPerSession.set(sessionId, left);
-          continue;
-        }
-        openSocketsPerSession.delete(sessionId);
-        try {
-          store.setReporter(sessionId, { connected: false, capabilities: [] });
-        } catch (error) {
-          log.error(`legacy endpoint: could not mark ${sessionId} disconnected: ${(error as Error).message}`);
-        }
+      const sessionId = boundSessionId;
+      if (sessionId === undefined) return;
+      // The CLI sends no final event on Ctrl-C or a crash: once no connection of the session is
+      // left, the store turns it `lost` after its grace period unless it had finished.
+      const left = (openSocketsPerSession.get(sessionId) ?? 1) - 1;
+      if (left > 0) {
+        openSocketsPerSession.set(sessionId, left);
+        return;
+      }
+      openSocketsPerSession.delete(sessionId);
+      try {
+        store.setReporter(sessionId, { connected: false, capabilities: [] });
+      } catch (error) {
+        log.error(`legacy endpoint: could not mark ${sessionId} disconnected: ${(error as Error).message}`);
       }
     });
   });

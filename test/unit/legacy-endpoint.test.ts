@@ -274,16 +274,20 @@ describe('legacy endpoint: bad input', () => {
     client.emit('cli_event', { session_id: 'do_x', event_type: 'skill:started', data: { skill_name: 42 } });
     client.emit('halt', { session_id: 'do_x' }); // a dashboard command: there is no control here
     client.emit('cli_event', { session_id: 'do_x', event_type: 'execution:started', timestamp: '2025-11-16T10:00:00', data: { task: 'ok' } });
-    const summary = await sessionReaches(rig.store, 'do_x', 1, 'running');
+    client.emit('cli_event', { session_id: 'do_other', event_type: 'execution:started', data: { task: 'second session on one socket' } });
+    client.emit('cli_event', { session_id: 'do_x', event_type: 'execution:progress', data: { progress: 10 } });
+    const summary = await sessionReaches(rig.store, 'do_x', 2, 'running');
     assert.equal(summary.task, 'ok');
     assert.equal(client.connected, true);
     const counters = rig.endpoint.counters();
-    assert.equal(counters.malformed, 4);
+    assert.equal(counters.malformed, 5);
     assert.equal(counters.ignored, 1);
-    assert.equal(counters.accepted, 1);
-    assert.equal(rig.log.lines.filter((l) => l.startsWith('warn legacy endpoint: ignored a cli_event')).length, 4);
+    assert.equal(counters.accepted, 2);
+    assert.equal(rig.store.get('do_other'), undefined, 'one connection carries one session');
+    assert.equal(rig.log.lines.filter((l) => l.startsWith('warn legacy endpoint: ignored a cli_event')).length, 5);
     assert.ok(rig.log.lines.some((l) => /no session_id/.test(l)));
-    assert.match(rig.endpoint.status().message ?? '', /4 malformed payload\(s\) ignored/);
+    assert.ok(rig.log.lines.some((l) => /this connection already reports do_x/.test(l)));
+    assert.match(rig.endpoint.status().message ?? '', /5 malformed payload\(s\) ignored/);
   });
 
   it('cuts off a payload over the size cap without stopping the endpoint', async () => {
