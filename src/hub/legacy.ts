@@ -238,7 +238,7 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
     status() {
       if (state !== 'listening') return { state, port: boundPort, message: failureMessage };
       const problems = [
-        counters.malformed > 0 ? `${counters.malformed} malformed payload(s) ignored` : '',
+        counters.malformed > 0 ? `${counters.malformed} cli_event payload(s) ignored (see the log)` : '',
         counters.refused > 0 ? `${counters.refused} request(s) refused (Origin/Host)` : '',
       ].filter(Boolean);
       const message = `Today's Shannon CLI can report to http://localhost:${boundPort}` + (problems.length ? `; ${problems.join(', ')}` : '');

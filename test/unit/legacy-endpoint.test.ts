@@ -287,7 +287,7 @@ describe('legacy endpoint: bad input', () => {
     assert.equal(rig.log.lines.filter((l) => l.startsWith('warn legacy endpoint: ignored a cli_event')).length, 5);
     assert.ok(rig.log.lines.some((l) => /no session_id/.test(l)));
     assert.ok(rig.log.lines.some((l) => /this connection already reports do_x/.test(l)));
-    assert.match(rig.endpoint.status().message ?? '', /5 malformed payload\(s\) ignored/);
+    assert.match(rig.endpoint.status().message ?? '', /5 cli_event payload\(s\) ignored \(see the log\)/);
   });
 
   it('cuts off a payload over the size cap without stopping the endpoint', async () => {
