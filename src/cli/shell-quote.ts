@@ -13,7 +13,7 @@ export function detectShellKind(shellPath: string | undefined, platform: NodeJS.
   if (name === 'fish') return 'fish';
   if (name === 'pwsh' || name === 'powershell' || name === 'pwsh-preview') return 'pwsh';
   if (name === 'cmd') return 'cmd';
-  if (['bash', 'zsh', 'sh', 'dash', 'ash', 'ksh', 'mksh', 'busybox'].includes(name)) return 'posix';
+  if (['bash', 'zsh', 'sh', 'dash', 'ash', 'ksh', 'mksh', 'busybox', 'gitbash'].includes(name)) return 'posix';
   // Unknown or missing: VS Code's own default is PowerShell on Windows and a POSIX shell elsewhere.
   return platform === 'win32' ? 'pwsh' : 'posix';
 }

@@ -1,7 +1,13 @@
 // Runs the Shannon CLI in an integrated terminal named "Shannon" and reports when the command ends.
-// With shell integration VS Code quotes the arguments itself (executeCommand(executable, args)) and
-// tells us the exit code; without it we type a command line quoted for the detected shell and can
-// only notice the end when the terminal closes.
+//
+// The command line is always quoted by us, for the detected shell (src/cli/shell-quote.ts). With
+// shell integration it goes through executeCommand(commandLine), which also tells us the exit code;
+// without it (after ~3 s) it is typed with sendText and we only notice the end when the terminal
+// closes. We deliberately do NOT use executeCommand(executable, args): VS Code 1.139 builds that
+// command line by wrapping an argument in double quotes only when it has whitespace and no quote
+// character, and appends it raw otherwise, so `"; touch pwned #` or `` `touch pwned` `` would run
+// as shell code, and "$(touch pwned)" is expanded inside the double quotes. Our integration test
+// caught this (test/integration/shannon-do.test.ts, hostile task strings).
 import * as vscode from 'vscode';
 import { buildCommandLine, detectShellKind } from '../cli/shell-quote';
 import { errorText } from './log';
@@ -87,16 +93,16 @@ export class TerminalRunner implements vscode.Disposable {
     if (entry.busyWith !== request.sessionId || terminal.exitStatus !== undefined) {
       throw new Error('the Shannon terminal was closed before the command could start');
     }
+    const shellKind = detectShellKind(shellOf(terminal));
+    const commandLine = buildCommandLine(shellKind, executable, args);
+    const reusedNote = idle ? ' (reused terminal)' : '';
     if (shellIntegration) {
-      entry.execution = shellIntegration.executeCommand(executable, args);
-      const commandLine = entry.execution.commandLine.value;
-      this.log.info(`terminal: ${request.sessionId}: started with shell integration${idle ? ' (reused terminal)' : ''}: ${commandLine}`);
+      entry.execution = shellIntegration.executeCommand(commandLine);
+      this.log.info(`terminal: ${request.sessionId}: started with shell integration, ${shellKind} quoting${reusedNote}: ${commandLine}`);
       return { terminal, via: 'shell-integration', reused: !!idle, commandLine };
     }
-    const shellKind = detectShellKind(vscode.env.shell);
-    const commandLine = buildCommandLine(shellKind, executable, args);
     terminal.sendText(commandLine, true);
-    this.log.info(`terminal: ${request.sessionId}: no shell integration; typed a ${shellKind} command line${idle ? ' (reused terminal)' : ''}: ${commandLine}`);
+    this.log.info(`terminal: ${request.sessionId}: no shell integration; typed a ${shellKind} command line${reusedNote}: ${commandLine}`);
     return { terminal, via: 'send-text', reused: !!idle, commandLine };
   }
 
@@ -182,4 +188,13 @@ export class TerminalRunner implements vscode.Disposable {
     this.tracked.clear();
     this.bySession.clear();
   }
+}
+
+/**
+ * The shell a terminal runs: VS Code >= 1.96 reports it (`terminal.state.shell`, e.g. 'bash', 'pwsh');
+ * on older versions we fall back to the default shell, which is what our terminals are created with.
+ */
+function shellOf(terminal: vscode.Terminal): string | undefined {
+  const reported = (terminal.state as { shell?: unknown }).shell;
+  return typeof reported === 'string' && reported.length > 0 ? reported : vscode.env.shell;
 }

@@ -37,6 +37,9 @@ describe('shell quoting', () => {
       assert.equal(detectShellKind('C:\\WINDOWS\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', 'win32'), 'pwsh');
       assert.equal(detectShellKind('C:\\WINDOWS\\System32\\cmd.exe', 'win32'), 'cmd');
       assert.equal(detectShellKind('/usr/bin/pwsh', 'linux'), 'pwsh');
+      // The names VS Code reports as terminal.state.shell.
+      assert.equal(detectShellKind('gitbash', 'win32'), 'posix');
+      assert.equal(detectShellKind('zsh', 'darwin'), 'posix');
     });
 
     it('falls back to the platform default for unknown shells', () => {
