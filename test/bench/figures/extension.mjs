@@ -1,3 +1,60 @@
-export async function extension() {
-  throw new Error('not implemented yet');
+// Figure 8: activate() in the real extension host, and the shipped sizes.
+// activate() is timed by the extension itself (performance.now around its body, returned as
+// `activationMs`); each run starts a fresh code-server with a fresh profile through the test
+// harness (test/harness/code-server-host.mjs as the "VS Code executable" of runTests).
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { repeat } from '../lib/stats.mjs';
+import { workerPath } from '../lib/servers.mjs';
+
+const KB = 1024;
+
+async function activationOnce(ctx) {
+  const { runTests } = await import('@vscode/test-electron');
+  const { copyFixtureWorkspace, makeTempDir, removeTempDir } = await import('../../harness/code-server.mjs');
+  const runDir = makeTempDir('shannon-bench-activation-');
+  try {
+    const workspace = copyFixtureWorkspace(runDir);
+    const ideDir = join(runDir, 'shannon-ide');
+    mkdirSync(ideDir);
+    const out = join(runDir, 'activation.json');
+    await runTests({
+      vscodeExecutablePath: join(ctx.repoRoot, 'test/harness/code-server-host.mjs'),
+      extensionDevelopmentPath: ctx.repoRoot,
+      extensionTestsPath: workerPath('activation-index.cjs'),
+      launchArgs: [workspace, `--user-data-dir=${join(runDir, 'user-data')}`, `--extensions-dir=${join(runDir, 'extensions')}`, '--disable-extensions'],
+      extensionTestsEnv: { SHANNON_IDE_DIR: ideDir, SHANNON_TEST_WORKSPACE: workspace, SHANNON_TEST_RUN_DIR: runDir, SHANNON_BENCH_OUT: out },
+    });
+    if (!existsSync(out)) throw new Error('the activation probe wrote no result');
+    return JSON.parse(readFileSync(out, 'utf8')).activationMs;
+  } finally {
+    removeTempDir(runDir);
+  }
+}
+
+function size(label, key, bytes, budgetKb) {
+  const kb = bytes / KB;
+  return { key, label, unit: 'KB', stats: { median: kb, min: kb, max: kb, runs: [kb] }, ...(budgetKb ? { budget: { op: '<=', value: budgetKb } } : {}) };
+}
+
+export async function extension(ctx) {
+  const rows = [];
+  try {
+    const stats = await repeat(ctx.runs, () => activationOnce(ctx));
+    ctx.log(`  activate(): ${stats.median.toFixed(2)} ms`);
+    rows.push({ key: 'extension.activate', label: 'activate() in the extension host', unit: 'ms', stats, budget: { op: '<=', value: 50 } });
+  } catch (error) {
+    rows.push({ key: 'extension.activate', label: 'activate() in the extension host', unit: 'ms', error: error.message, budget: { op: '<=', value: 50 } });
+  }
+  const file = (relative) => join(ctx.repoRoot, relative);
+  rows.push(size('dist/extension.js', 'size.extension', statSync(file('dist/extension.js')).size));
+  rows.push(size('dist/webview/main.js, gzipped', 'size.webviewGzip', gzipSync(readFileSync(file('dist/webview/main.js'))).length, 30));
+  const vsix = file('dist-vsix/shannon-vscode.vsix');
+  if (existsSync(vsix) && (ctx.build.packaged || !ctx.build.ran)) {
+    const row = size('dist-vsix/shannon-vscode.vsix', 'size.vsix', statSync(vsix).size);
+    if (!ctx.build.packaged) row.note = `not repackaged (--no-build); file from ${statSync(vsix).mtime.toISOString()}`;
+    rows.push(row);
+  } else rows.push({ key: 'size.vsix', label: 'dist-vsix/shannon-vscode.vsix', unit: 'KB', error: ctx.build.error ?? 'no .vsix' });
+  return rows;
 }

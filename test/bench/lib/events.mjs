@@ -2,7 +2,7 @@
 // mix of a long Shannon run: mostly progress and log lines, with a skill started and completed
 // (same skill) and a file changed every 50 events. Identical for the plain ws, socket.io and hub runs.
 
-const SKILLS = ['read_files', 'plan_changes', 'edit_file', 'run_tests', 'summarize'];
+export const SKILLS = ['read_files', 'plan_changes', 'edit_file', 'run_tests', 'summarize'];
 
 /** The kind and `data` of the i-th event of a session (0-based). */
 export function sampleEvent(i) {

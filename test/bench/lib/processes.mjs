@@ -13,7 +13,8 @@ export function stopAllChildren() {
 }
 process.on('exit', stopAllChildren);
 
-function track(child) {
+/** Remember a child so stopAllChildren() ends it if the figure that started it fails or times out. */
+export function track(child) {
   started.add(child);
   child.once('exit', () => started.delete(child));
   return child;
