@@ -8,7 +8,7 @@ import { Journal } from './journal';
 import { startLegacyEndpoint } from './legacy';
 import { removeLockFile, writeLockFile } from './lockfile';
 import { silentLogger, type HubLogger } from './logger';
-import { DEFAULT_LOST_GRACE_MS, DEFAULT_RETENTION, SessionStore, type RetentionLimits } from './store';
+import { DEFAULT_LOST_GRACE_MS, DEFAULT_RETENTION, SessionStore, type RestoredSession, type RetentionLimits } from './store';
 import { HubServer, type ServerLimits } from './server';
 
 export type { HubLogger } from './logger';
@@ -53,7 +53,15 @@ interface LegacyHandle {
 export async function startHub(options: HubOptions): Promise<Hub> {
   const log = options.log ?? silentLogger;
   const version = options.version ?? '0.0.0';
-  const journal = options.journalDir ? new Journal({ dir: options.journalDir, log }) : undefined;
+  let journal = options.journalDir ? new Journal({ dir: options.journalDir, log }) : undefined;
+  let restored: RestoredSession[] = [];
+  try {
+    restored = (await journal?.load()) ?? [];
+  } catch (error) {
+    // An unusable journal folder costs history, not the live panel: run from memory.
+    log.error(`journal ${options.journalDir} unusable, sessions are kept in memory only: ${(error as Error).message}`);
+    journal = undefined;
+  }
   const store = new SessionStore({
     lostGraceMs: options.lostGraceMs ?? DEFAULT_LOST_GRACE_MS,
     retention: options.retention ?? DEFAULT_RETENTION,
@@ -62,7 +70,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   });
   if (journal) {
     journal.attach(() => store.list());
-    store.restore(await journal.load());
+    store.restore(restored);
   }
 
   const token = createToken();

@@ -183,6 +183,19 @@ describe('hub journal', () => {
     assert.match(journalFileName('..'), /^%2E%2E\.jsonl$/);
   });
 
+  it('starts from memory, saying why, when the journal folder is unusable', async () => {
+    const notADir = join(fx.tempDir(), 'file');
+    writeFileSync(notADir, 'x');
+    const hub = await fx.hub({ journalDir: notADir });
+    assert.ok(fx.log.has('error', /journal .* unusable, sessions are kept in memory only/));
+    const client = await fx.client(hub);
+    client.hello();
+    await client.welcome();
+    client.send({ type: 'event', ...event('m', 1) });
+    await client.acked('m', 1);
+    assert.equal(hub.store.get('m')?.eventCount, 1);
+  });
+
   it('keeps working without a journal folder (memory only)', async () => {
     const hub = await fx.hub();
     const client: TestClient = await fx.client(hub);
