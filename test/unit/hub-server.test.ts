@@ -337,7 +337,11 @@ describe('hub server', () => {
       assert.equal(typeof control.id, 'string');
       assert.equal(hub.sendControl('c', 'resume'), false, 'nobody declared resume');
       assert.equal(hub.sendControl('nobody', 'halt'), false);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Frames on one socket arrive in order: once these acks are in, any control would have been too.
+      plain.send({ type: 'event', ...event('c', 2) });
+      await plain.acked('c', 2);
+      other.send({ type: 'event', ...event('other', 1) });
+      await other.acked('other', 1);
       assert.equal(plain.frames.some((f) => f.type === 'control'), false);
       assert.equal(other.frames.some((f) => f.type === 'control'), false);
 
