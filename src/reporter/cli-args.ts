@@ -1,6 +1,7 @@
 // Argument parsing and the error/exit-code contract of `shannon-hub`. Every failure a user can cause
 // becomes a CliError with a one-line message and a documented exit code; nothing else escapes.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SessionId } from '../protocol/wire';
 
 export const ExitCode = {
   ok: 0,
@@ -52,6 +53,15 @@ export function parseDataFlag(value: string | undefined): Record<string, unknown
     throw usageError(`--data must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}`);
   }
   return parsed as Record<string, unknown>;
+}
+
+/** The session to report to: --session, else $SHANNON_SESSION_ID, else undefined (the library makes one). */
+export function sessionFromFlagOrEnv(flag: string | undefined): string | undefined {
+  const [value, origin] = flag !== undefined ? [flag, '--session'] : [process.env.SHANNON_SESSION_ID || undefined, 'SHANNON_SESSION_ID'];
+  if (value === undefined) return undefined;
+  const parsed = SessionId.safeParse(value);
+  if (!parsed.success) throw usageError(`${origin} ${JSON.stringify(value)} is not a valid session id: ${parsed.error.issues[0]?.message}`);
+  return value;
 }
 
 export const HELP = {

@@ -1,5 +1,5 @@
 // `shannon-hub emit <kind>`: one event, delivered and acknowledged before exit 0.
-import { CliError, ExitCode, HELP, parseDataFlag, parseFlags, usageError } from './cli-args';
+import { CliError, ExitCode, HELP, parseDataFlag, parseFlags, sessionFromFlagOrEnv, usageError } from './cli-args';
 import { connectionError, locateHub } from './cli-hub-connection';
 import { FlushTimeoutError, InvalidEventError, Reporter } from './client';
 
@@ -17,12 +17,13 @@ export async function emitCommand(args: string[], version: string): Promise<numb
   if (positionals.length !== 1) throw usageError(`emit: expected exactly one event kind, got ${positionals.length} (see shannon-hub emit --help)`);
   const [kind] = positionals;
   const data = parseDataFlag(values.data);
+  const sessionId = sessionFromFlagOrEnv(values.session);
   const location = locateHub();
 
   let refused: string | undefined;
   const reporter = new Reporter({
     ...location,
-    sessionId: values.session ?? (process.env.SHANNON_SESSION_ID || undefined),
+    sessionId,
     client: { name: 'shannon-hub emit', version },
     onHubError: (error) => { refused = `${error.code}: ${error.message}`; },
   });

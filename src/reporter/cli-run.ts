@@ -3,9 +3,10 @@
 // a missing or broken hub costs one warning line, never the run.
 import { spawn } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
-import { ExitCode, HELP, parseFlags, usageError } from './cli-args';
+import { ExitCode, HELP, parseFlags, sessionFromFlagOrEnv, usageError } from './cli-args';
 import { locateHub } from './cli-hub-connection';
 import { Reporter } from './client';
+import { findHub } from './discovery';
 
 const CONNECT_TIMEOUT_MS = 3_000;
 const FINAL_FLUSH_TIMEOUT_MS = 5_000;
@@ -37,6 +38,11 @@ async function tryConnect(sessionId: string | undefined, version: string, onCanc
     client: { name: 'shannon-hub run', version },
     capabilities: ['cancel'],
     connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    // A long run may outlive its window's hub (reload): find the current one before each reconnect.
+    relocate: () => {
+      const found = findHub();
+      return found.ok ? found.location : undefined;
+    },
     onControl: (control) => {
       if (control.command === 'cancel') onCancel();
     },
@@ -64,10 +70,12 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   if (positionals.length > 0) throw usageError(`run: put the command after --, as in: shannon-hub run -- ${positionals.join(' ')}`);
   if (command.length === 0) throw usageError('run: no command given (usage: shannon-hub run [--task TEXT] -- <command...>)');
 
+  const sessionId = sessionFromFlagOrEnv(values.session);
+
   let child: ReturnType<typeof spawn> | undefined;
   let cancelRequested = false;
   let interrupted = false;
-  const reporter = await tryConnect(values.session ?? (process.env.SHANNON_SESSION_ID || undefined), version, () => {
+  const reporter = await tryConnect(sessionId, version, () => {
     cancelRequested = true;
     child?.kill('SIGINT');
   });

@@ -3,18 +3,21 @@
 // acknowledges it, and after a dropped connection reconnects with backoff and resends exactly what
 // the hub's welcome says is missing. Nothing here imports `vscode`.
 import WebSocket from 'ws';
+import { z } from 'zod';
+import { dataSchemaFor } from '../protocol/events';
 import {
   type Capability,
   CloseCode,
   type ControlFrame,
-  EventEnvelope,
+  EventKind,
+  IsoTimestamp,
+  SessionId,
   type Hello,
   type ErrorFrame,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   type Welcome,
   parseHubFrame,
-  validateEventData,
 } from '../protocol/wire';
 import { UnackedEventBuffer } from './event-buffer';
 import { makeSessionId } from './session-id';
@@ -68,7 +71,7 @@ export interface ReporterOptions extends HubAddress {
   sessionId?: string;
   client?: { name: string; version: string; pid?: number };
   capabilities?: Capability[];
-  /** Unacknowledged events kept for resending; beyond it the oldest is dropped and counted. Default 50 000. */
+  /** Unacknowledged events kept for resending; beyond it the oldest is dropped and counted. Default 100 000. */
   maxBufferedEvents?: number;
   /** Events per `events` frame. Default 500. */
   maxBatchEvents?: number;
@@ -215,12 +218,16 @@ export class Reporter {
   private reconnectAttempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private flushWaiters = new Set<() => void>();
+  /** Kinds already checked against the EventKind pattern (a reporter uses a handful). */
+  private readonly validKinds = new Set<string>();
 
   constructor(options: ReporterOptions) {
     this.options = options;
     this.address = { url: options.url, token: options.token };
     this.sessionId = options.sessionId ?? makeSessionId();
-    this.buffer = new UnackedEventBuffer(options.maxBufferedEvents ?? 50_000);
+    const id = SessionId.safeParse(this.sessionId);
+    if (!id.success) throw new InvalidEventError(`invalid session id ${JSON.stringify(this.sessionId)}: ${id.error.issues[0]?.message}`);
+    this.buffer = new UnackedEventBuffer(options.maxBufferedEvents ?? 100_000);
   }
 
   get state(): ReporterState {
@@ -280,9 +287,10 @@ export class Reporter {
     if (this.currentState === 'closed') throw new Error('reporter is closed');
     const ts = options.ts instanceof Date ? options.ts.toISOString() : (options.ts ?? new Date().toISOString());
     const pending: PendingEvent = { kind, data, ts };
+    this.checkEvent(pending, options.ts !== undefined);
     if (this.nextSeq === undefined) {
-      // Validate now with a placeholder seq; the real one is assigned after the welcome.
-      this.envelopeJson({ ...pending, seq: 1 });
+      // Too large is found out only when serialized; check it now rather than after the welcome.
+      this.serialize(pending, 1);
       this.unnumbered.push(pending);
       return undefined;
     }
@@ -293,6 +301,11 @@ export class Reporter {
 
   /** Resolves when every event sent so far is acknowledged; rejects with FlushTimeoutError after `timeoutMs`. */
   flush(timeoutMs = 10_000): Promise<void> {
+    // Drops that happened while connected (a hub that stopped acknowledging) are reported here at the latest.
+    if (this.currentState === 'connected') {
+      this.reportDrops();
+      this.schedulePump();
+    }
     if (this.pendingCount === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const done = () => {
@@ -462,13 +475,27 @@ export class Reporter {
 
   // --- sending ------------------------------------------------------------------------------
 
-  private envelopeJson(event: PendingEvent & { seq: number }): { json: string; bytes: number } {
-    const envelope = { sessionId: this.sessionId, seq: event.seq, ts: event.ts, kind: event.kind, data: event.data };
-    const shape = EventEnvelope.safeParse(envelope);
-    if (!shape.success) throw new InvalidEventError(`invalid event ${event.kind}: ${shape.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-    const checked = validateEventData(shape.data);
-    if (!checked.ok) throw new InvalidEventError(`invalid data for ${checked.message}`);
-    const json = JSON.stringify(envelope);
+  /**
+   * Check what the caller controls (kind, data, ts) once, at send(); the envelope fields we make
+   * ourselves (session id checked in the constructor, seq) need no check per event.
+   */
+  private checkEvent(event: PendingEvent, tsGiven: boolean): void {
+    if (!this.validKinds.has(event.kind)) {
+      const kind = EventKind.safeParse(event.kind);
+      if (!kind.success) throw new InvalidEventError(`invalid event kind ${JSON.stringify(event.kind)}: ${kind.error.issues[0]?.message}`);
+      if (this.validKinds.size < 1_000) this.validKinds.add(event.kind);
+    }
+    if (typeof event.data !== 'object' || event.data === null || Array.isArray(event.data)) {
+      throw new InvalidEventError(`data of ${event.kind} must be an object`);
+    }
+    if (tsGiven && !IsoTimestamp.safeParse(event.ts).success) throw new InvalidEventError(`ts ${JSON.stringify(event.ts)} is not an ISO 8601 timestamp`);
+    const schema = dataSchemaFor(event.kind);
+    const checked = schema?.safeParse(event.data);
+    if (checked && !checked.success) throw new InvalidEventError(`invalid data for ${event.kind}: ${z.prettifyError(checked.error)}`);
+  }
+
+  private serialize(event: PendingEvent, seq: number): { json: string; bytes: number } {
+    const json = JSON.stringify({ sessionId: this.sessionId, seq, ts: event.ts, kind: event.kind, data: event.data });
     const bytes = Buffer.byteLength(json);
     if (bytes > MAX_BATCH_BYTES) throw new InvalidEventError(`event ${event.kind} is ${bytes} bytes; the hub accepts at most ${MAX_BATCH_BYTES}`);
     return { json, bytes };
@@ -476,7 +503,7 @@ export class Reporter {
 
   private enqueue(pending: PendingEvent, overCapacity = false): number {
     const seq = this.nextSeq as number;
-    const { json, bytes } = this.envelopeJson({ ...pending, seq });
+    const { json, bytes } = this.serialize(pending, seq);
     this.nextSeq = seq + 1;
     const evicted = this.buffer.push({ seq, json, bytes }, overCapacity);
     if (evicted > 0) this.options.onDrop?.({ dropped: evicted, total: this.buffer.droppedCount });
@@ -488,7 +515,7 @@ export class Reporter {
     const unreported = this.buffer.droppedCount - this.reportedDrops;
     if (unreported <= 0) return;
     this.reportedDrops = this.buffer.droppedCount;
-    const message = `${unreported} event(s) were dropped by the reporter while the hub was unreachable (buffer of ${this.buffer.capacity} full)`;
+    const message = `${unreported} event(s) were dropped by the reporter before the hub acknowledged them (buffer of ${this.buffer.capacity} full)`;
     this.options.log?.warn(message);
     this.enqueue({ kind: 'log', data: { level: 'warn', message, dropped: unreported, droppedTotal: this.buffer.droppedCount }, ts: new Date().toISOString() }, true);
   }

@@ -205,6 +205,7 @@ describe('shannon-hub command (bundled)', function () {
         [['emit'], /expected exactly one event kind/],
         [['emit', 'log', '--colour', 'red'], /Unknown option '--colour'/],
         [['emit', 'log', '--data'], /--data/],
+        [['emit', 'log', '--session', 'has spaces'], /--session "has spaces" is not a valid session id/],
       ];
       for (const [args, pattern] of cases) {
         const result = await run(args, { env: hubEnv() });

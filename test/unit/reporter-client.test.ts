@@ -309,6 +309,9 @@ describe('reporter library against the real hub', function () {
     assert.throws(() => r.send('skill:started', { stepIndex: 1 }), (error: unknown) => error instanceof InvalidEventError && /skillName/.test(error.message));
     assert.throws(() => r.send('bad kind with spaces', {}), InvalidEventError);
     assert.throws(() => r.send('log', { message: 'x'.repeat(2 * 1024 * 1024) }), InvalidEventError);
+    assert.throws(() => r.send('log', { message: 'x' }, { ts: 'yesterday' }), /not an ISO 8601 timestamp/);
+    assert.throws(() => r.send('custom:kind', [] as unknown as Record<string, unknown>), /must be an object/);
+    assert.throws(() => new Reporter({ url: hub.url, token: hub.token, sessionId: 'no spaces allowed' }), InvalidEventError);
     assert.equal(r.pendingCount, 0);
   });
 
