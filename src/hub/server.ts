@@ -200,9 +200,17 @@ export class HubServer {
       this.log.warn(`refused upgrade from ${peer}: HTTP 503, connection limit ${this.limits.maxConnections} reached`);
       return refuse(socket, 503, 'too many connections');
     }
+    // Count the upgrade in progress against the limit until it completes or its socket goes away
+    // (ws aborts a malformed handshake without calling back).
     this.upgrading++;
+    let counted = true;
+    const release = () => {
+      if (counted) this.upgrading--;
+      counted = false;
+    };
+    socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.upgrading--;
+      release();
       this.accept(ws, peer);
     });
   }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { CloseCode } from '../../src/protocol/wire';
-import { event, Fixture, refusalStatus, TestClient, waitFor } from './hub-support';
+import { event, Fixture, rawUpgrade, refusalStatus, TestClient, waitFor } from './hub-support';
 
 describe('hub server', () => {
   let fx: Fixture;
@@ -109,6 +109,24 @@ describe('hub server', () => {
       await fx.client(hub);
       assert.equal(await refusalStatus(hub.url, { token: hub.token }), 503);
       assert.ok(fx.log.has('warn', /connection limit 2 reached/));
+    });
+
+    it('does not let malformed handshakes use up the connection limit', async () => {
+      const hub = await fx.hub({ limits: { maxConnections: 2 } });
+      for (let i = 0; i < 5; i++) {
+        const status = await rawUpgrade(hub.port, {
+          host: `127.0.0.1:${hub.port}`,
+          authorization: `Bearer ${hub.token}`,
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          // no Sec-WebSocket-Key: ws refuses the handshake itself
+        });
+        assert.equal(status, 400);
+      }
+      const client = await fx.client(hub);
+      client.hello();
+      await client.welcome();
     });
   });
 

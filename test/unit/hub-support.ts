@@ -1,6 +1,7 @@
 // Test support for the hub suites: a recording logger, temp folders, and a tiny in-test ws client
 // that records every frame it receives (the real reporter library is tested separately).
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -153,4 +154,22 @@ export async function refusalStatus(url: string, options: ConnectOptions): Promi
 
 export function event(sessionId: string, seq: number, kind = 'log', data: Record<string, unknown> = { message: `line ${seq}` }) {
   return { sessionId, seq, ts: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, seq)).toISOString(), kind, data };
+}
+
+/** Send an upgrade request with exactly these headers; resolves with the HTTP status of the answer. */
+export function rawUpgrade(port: number, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', headers, setHost: false });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve(res.statusCode ?? 101);
+    });
+    req.on('error', reject);
+    req.setTimeout(5_000, () => req.destroy(new Error('upgrade request timed out')));
+    req.end();
+  });
 }
