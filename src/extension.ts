@@ -40,7 +40,10 @@ export function activate(context: vscode.ExtensionContext): ShannonExtensionApi 
   const runner = new TerminalRunner(log);
   const doCommand = new DoCommand(context, service, runner, log);
   const follower = new SessionFollower(service, runner, log);
-  context.subscriptions.push(log, service, runner, doCommand, follower, ...registerCommands({ doCommand, hubService: service, runner, log }));
+  context.subscriptions.push(
+    log, service, service.watchStartupSettings(), runner, doCommand, follower,
+    ...registerCommands({ doCommand, hubService: service, runner, log }),
+  );
 
   // Views are written by other parts of the team; a failure there must not take the commands down.
   try {

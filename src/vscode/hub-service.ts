@@ -51,12 +51,30 @@ export class HubService implements vscode.Disposable {
   status(): HubStatus {
     if (this.hub) return this.hub.status();
     const legacy = readConfig().legacy;
+    const state = this.startFailure ? 'failed' : this.disposed ? 'stopped' : 'starting';
     return {
-      state: this.startFailure ? 'failed' : this.disposed ? 'stopped' : 'starting',
+      state,
       clients: 0,
       error: this.startFailure,
-      legacy: { state: legacy.enabled ? 'failed' : 'disabled', port: legacy.port, message: this.startFailure ? 'hub not running' : 'starting' },
+      // The legacy endpoint starts with the hub: until then it is not listening.
+      legacy: legacy.enabled
+        ? { state: state === 'failed' ? 'failed' : 'disabled', port: legacy.port, message: state === 'starting' ? 'starts with the hub' : 'the hub is not running' }
+        : { state: 'disabled', port: legacy.port },
     };
+  }
+
+  /** Settings read only when the hub starts: a change asks for a window reload instead of being ignored silently. */
+  watchStartupSettings(): vscode.Disposable {
+    return vscode.workspace.onDidChangeConfiguration((event) => {
+      const changed = ['shannon.legacy', 'shannon.hub.port', 'shannon.history'].filter((key) => event.affectsConfiguration(key));
+      if (changed.length === 0) return;
+      this.log.info(`settings: ${changed.join(', ')} changed; applies after a window reload`);
+      void vscode.window
+        .showInformationMessage('Shannon: the changed hub settings apply after the window is reloaded.', 'Reload Window')
+        .then((choice) => {
+          if (choice) void vscode.commands.executeCommand('workbench.action.reloadWindow');
+        });
+    });
   }
 
   /** Start in the background; never throws (a failure is logged, shown, and rejects `ready`). */
