@@ -84,6 +84,9 @@ interface Connection {
   scope?: string;
   cursors: Map<string, number>;
   feedScheduled: boolean;
+  /** Acks owed, by session: cumulative, so one per session per tick says everything. */
+  pendingAcks: Map<string, number>;
+  acksScheduled: boolean;
 }
 
 export interface HubServerOptions {
@@ -229,6 +232,8 @@ export class HubServer {
       announced: new Set(),
       cursors: new Map(),
       feedScheduled: false,
+      pendingAcks: new Map(),
+      acksScheduled: false,
     };
     this.connections.add(conn);
     this.log.info(`connection #${conn.id} from ${peer} (${this.connections.size} open)`);
@@ -336,8 +341,23 @@ export class HubServer {
     const lastSeqs = this.store.ingest('native', valid);
     for (const [sessionId, lastSeq] of lastSeqs) {
       this.bindSession(conn, sessionId);
-      this.send(conn, { type: 'ack', sessionId, seq: lastSeq });
+      conn.pendingAcks.set(sessionId, lastSeq);
     }
+    this.scheduleAcks(conn);
+  }
+
+  /**
+   * Frames that arrive together (one socket read) are acknowledged together after this tick: a
+   * reporter sending single events gets one ack write per read instead of one per frame.
+   */
+  private scheduleAcks(conn: Connection): void {
+    if (conn.acksScheduled || conn.pendingAcks.size === 0) return;
+    conn.acksScheduled = true;
+    setImmediate(() => {
+      conn.acksScheduled = false;
+      for (const [sessionId, seq] of conn.pendingAcks) this.send(conn, { type: 'ack', sessionId, seq });
+      conn.pendingAcks.clear();
+    });
   }
 
   private collect(conn: Connection, event: EventEnvelope, into: EventEnvelope[]): void {
