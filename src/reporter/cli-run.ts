@@ -93,8 +93,16 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   report('execution:started', { ...(values.task === undefined ? {} : { task: values.task }), command, cwd });
 
   const result = await new Promise<{ exitCode: number; signal?: NodeJS.Signals; spawnError?: string }>((resolveResult) => {
+    // Ctrl-C in a terminal already sends SIGINT to the whole foreground process group, the command
+    // included; sending it a second one would interrupt its cleanup (Python raises KeyboardInterrupt
+    // again). So SIGINT is forwarded only when we are not on a terminal (kill -INT, a parent
+    // process); SIGTERM always is, since nobody sends it to the group for us.
+    const terminalDeliversSigint = process.stdin.isTTY === true;
     const forward = (signal: NodeJS.Signals) => {
-      if (signal === 'SIGINT') interrupted = true;
+      if (signal === 'SIGINT') {
+        interrupted = true;
+        if (terminalDeliversSigint) return;
+      }
       child?.kill(signal);
     };
     process.on('SIGINT', forward);
