@@ -28,7 +28,7 @@ export const COMMANDS = {
 
 export type CompareResult = { opened: true; left: string; right: string } | { opened: false; reason: string };
 export type RestoreResult =
-  | { restored: true; checkpointId: string; safetyCheckpointId: string; changed: string[] }
+  | { restored: true; checkpointId: string; safetyCheckpointId: string; changed: string[]; repaired: string[] }
   | { restored: false; reason: string };
 
 /** What the integration tests (through the extension's API) and extension.ts get back. */
@@ -193,38 +193,70 @@ class CheckpointCommands {
       .then((choice) => {
         if (choice) void vscode.commands.executeCommand(COMMANDS.restore, { folder, checkpointId: safetyId });
       });
-    return { restored: true, checkpointId, safetyCheckpointId: safetyId, changed };
+    return { restored: true, checkpointId, safetyCheckpointId: safetyId, changed, repaired: applied.repaired };
   }
 
-  /** One WorkspaceEdit for the whole plan, then save what it touched (the plan is about disk state). */
-  private async apply(plan: RestorePlan): Promise<{ ok: true } | { ok: false; reason: string }> {
-    const edit = new vscode.WorkspaceEdit();
-    const toSave: vscode.Uri[] = [];
-    try {
-      for (const change of plan.changes) {
-        const uri = vscode.Uri.file(change.absPath);
-        if (change.action === 'delete') {
-          edit.deleteFile(uri, { ignoreIfNotExists: true });
-        } else if (change.action === 'create') {
-          edit.createFile(uri, { overwrite: false, contents: new TextEncoder().encode(change.newText ?? '') });
-          toSave.push(uri);
-        } else {
-          // Replacing the text of the document (not the file) keeps the editor's undo stack.
-          const doc = await vscode.workspace.openTextDocument(uri);
-          edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), change.newText ?? '');
-          toSave.push(uri);
-        }
+  /**
+   * Applies the plan through WorkspaceEdits so open editors and undo see it, then makes sure the
+   * disk holds exactly the planned text. Files open in an editor get a whole-text replace (their
+   * undo stack keeps it); other files are written by createFile/deleteFile operations. The two kinds
+   * go in separate edits: in code-server a replace on a dirty document applied together with file
+   * operations was seen to end up "saved" in the editor while the disk kept the older text.
+   */
+  private async apply(plan: RestorePlan): Promise<{ ok: true; repaired: string[] } | { ok: false; reason: string }> {
+    const openDocs = new Map(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => [d.uri.fsPath, d]));
+    const textEdit = new vscode.WorkspaceEdit();
+    const fileEdit = new vscode.WorkspaceEdit();
+    let fileOperations = 0;
+    for (const change of plan.changes) {
+      const uri = vscode.Uri.file(change.absPath);
+      const doc = openDocs.get(uri.fsPath);
+      if (change.action === 'delete') {
+        fileEdit.deleteFile(uri, { ignoreIfNotExists: true });
+        fileOperations++;
+      } else if (doc && change.action === 'modify') {
+        textEdit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), change.newText ?? '');
+      } else {
+        fileEdit.createFile(uri, { overwrite: true, contents: new TextEncoder().encode(change.newText ?? '') });
+        fileOperations++;
       }
-    } catch (err) {
-      return { ok: false, reason: (err as Error).message };
     }
-    const ok = await vscode.workspace.applyEdit(edit);
-    if (!ok) return { ok: false, reason: 'VS Code did not apply the edit' };
-    for (const uri of toSave) {
-      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      if (doc?.isDirty && !(await doc.save())) return { ok: false, reason: `could not save ${uri.fsPath}` };
+    if (textEdit.size > 0) {
+      if (!(await vscode.workspace.applyEdit(textEdit))) return { ok: false, reason: 'VS Code did not apply the edit to the open editors' };
+      for (const [uri] of textEdit.entries()) {
+        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+        if (doc?.isDirty && !(await doc.save())) return { ok: false, reason: `could not save ${uri.fsPath}` };
+      }
     }
-    return { ok: true };
+    // WorkspaceEdit.size counts only text edits, so file operations are counted here.
+    if (fileOperations > 0 && !(await vscode.workspace.applyEdit(fileEdit))) {
+      return { ok: false, reason: 'VS Code did not apply the file operations' };
+    }
+    return this.verifyOnDisk(plan);
+  }
+
+  /**
+   * The plan is about disk state: check it, and write a file directly when the editor path did not
+   * get it there (logged, and reported in the result so tests can insist it stays empty).
+   */
+  private async verifyOnDisk(plan: RestorePlan): Promise<{ ok: true; repaired: string[] }> {
+    const repaired: string[] = [];
+    for (const change of plan.changes) {
+      const uri = vscode.Uri.file(change.absPath);
+      let onDisk: string | null;
+      try {
+        onDisk = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      } catch {
+        onDisk = null;
+      }
+      const wanted = change.action === 'delete' ? null : (change.newText ?? '');
+      if (onDisk === wanted) continue;
+      this.log.warn(`checkpoints: ${change.path} did not reach the disk through the editor; writing it directly`);
+      if (wanted === null) await vscode.workspace.fs.delete(uri, { useTrash: false });
+      else await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(wanted));
+      repaired.push(change.path);
+    }
+    return { ok: true, repaired };
   }
 
   async openFile(arg: unknown): Promise<void> {

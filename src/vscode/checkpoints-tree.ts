@@ -241,7 +241,7 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
         const item = new vscode.TreeItem(element.label, vscode.TreeItemCollapsibleState.None);
         item.id = element.key;
         item.description = element.reason;
-        item.tooltip = new vscode.MarkdownString().appendText(`${element.file ?? element.folder}\n\n${element.reason}`);
+        item.tooltip = `${element.file ?? element.folder}\n${element.reason}`;
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
         item.contextValue = CONTEXT.error;
         return item;
@@ -266,7 +266,7 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
     item.id = node.key;
     const when = formatRelativeTime(Date.parse(node.ts), Date.now());
     item.description = node.skillName ? `${node.skillName} · ${when}` : when;
-    item.tooltip = new vscode.MarkdownString().appendText(checkpointDetails(node).join('\n'));
+    item.tooltip = checkpointDetails(node).join('\n');
     const isSafety = Boolean(node.header?.restored_from);
     item.iconPath = new vscode.ThemeIcon(node.folder ? (isSafety ? 'shield' : 'history') : 'cloud');
     item.contextValue = node.folder ? CONTEXT.checkpointOnDisk : CONTEXT.checkpointLive;
