@@ -284,6 +284,21 @@ describe('shannon-hub command (bundled)', function () {
       assert.equal(final.data.reason, 'interrupted (SIGINT)');
     });
 
+    it('forwards SIGTERM to the command and exits 128 + 15 with execution:failed', async () => {
+      const child = start(['run', '--session', 'run-sigterm', '--', ...node('console.log("ready"); setTimeout(() => {}, 60000)')], { env: hubEnv() });
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const done = finished(child);
+      await waitFor('the command to be ready', () => output.includes('ready') && events('run-sigterm').length === 1);
+      child.kill('SIGTERM');
+      const result = await done;
+      assert.equal(result.code, 143, result.stderr);
+      const final = events('run-sigterm').at(-1)!;
+      assert.equal(final.kind, 'execution:failed');
+      assert.equal(final.data.error, 'command killed by SIGTERM');
+      assert.equal(final.data.exitCode, 143);
+    });
+
     it('on a terminal, Ctrl-C reaches the command exactly once (the terminal delivers it; run does not send a second)', async function () {
       if (!existsSync('/usr/bin/script')) this.skip(); // util-linux `script` provides the pseudo-terminal
       // The command counts SIGINTs during a short cleanup, then reports the count and exits 130.
