@@ -214,6 +214,7 @@ export class HubServer {
     socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       release();
+      if (this.closed) return ws.close(CloseCode.shuttingDown, 'hub shutting down'); // finished upgrading during close()
       this.accept(ws, peer);
     });
   }
