@@ -28,8 +28,8 @@ const FIGURES = {
   throughput: { run: throughput, build: true, limitS: 200 },
   latency: { run: latency, build: true, limitS: 90 },
   replay: { run: replay, build: true, limitS: 60 },
-  memory: { run: memory, build: false, limitS: 60 },
-  validation: { run: validation, build: false, limitS: 60 },
+  memory: { run: memory, build: false, limitS: 120 },
+  validation: { run: validation, build: false, limitS: 120 },
   legacy: { run: legacy, build: true, limitS: 90 },
   webview: { run: webview, build: true, limitS: 120 },
   extension: { run: extension, build: true, limitS: 240 },
@@ -123,6 +123,10 @@ const report = {
 const out = join(repoRoot, 'test-results/bench.json');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+// The same table as markdown, ready for the README's Performance section.
+const machine = `${report.machine.cpus} x ${report.machine.cpuModel ?? 'cpu'}, Node ${report.machine.node}`;
+writeFileSync(join(repoRoot, 'test-results/bench.md'),
+  `${report.markdown}\n\n${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine}, ${runs} runs per figure, ${durationS.toFixed(0)} s in total.\n`);
 console.log(`bench: wrote ${out}${existsSync(out) ? '' : ' (failed)'}`);
 const failed = rows.filter((row) => verdict(row) === false).length;
 if (failed) console.log(`bench: ${failed} figure(s) miss their budget`);

@@ -19,15 +19,24 @@ async function fillSession(hub) {
   }
 }
 
+/**
+ * A fresh subscriber process takes one unmeasured replay first (its own ws and JSON code paths
+ * are cold in a new process), then reconnects and takes the measured one: the figure is the
+ * hub's replay, not the start-up of a new Node process.
+ */
 async function lateSubscriber(hub) {
   const subscriber = forkWorker(workerPath('subscriber.mjs'));
   try {
-    subscriber.send({ type: 'connect', target: 'hub', url: hub.url, token: hub.token, sessionId: SESSION, expect: EVENTS, measure: 'replay' });
-    await subscriber.next('open', 15_000);
-    subscriber.send({ type: 'hello' });
-    const done = await subscriber.next('done', 30_000);
-    if (done.received !== EVENTS) throw new Error(`replay delivered ${done.received} events, expected ${EVENTS}`);
-    return (done.lastAtUs - done.helloAtUs) / 1000;
+    let ms;
+    for (const measured of [false, true]) {
+      subscriber.send({ type: 'connect', target: 'hub', url: hub.url, token: hub.token, sessionId: SESSION, expect: EVENTS, measure: 'replay' });
+      await subscriber.next('open', 15_000);
+      subscriber.send({ type: 'hello' });
+      const done = await subscriber.next('done', 30_000);
+      if (done.received !== EVENTS) throw new Error(`replay delivered ${done.received} events, expected ${EVENTS}`);
+      if (measured) ms = (done.lastAtUs - done.helloAtUs) / 1000;
+    }
+    return ms;
   } finally {
     await subscriber.stop();
   }

@@ -18,6 +18,7 @@ let helloAtUs;
 let finished = false;
 const latenciesUs = [];
 let sendHello;
+let closePrevious;
 
 function fail(error) {
   if (finished) return;
@@ -65,8 +66,14 @@ function connectWs() {
   const url = config.target === 'ws' ? `${config.url}/sub` : config.url;
   const socket = new WebSocket(url, { headers, perMessageDeflate: false });
   socket.on('error', fail);
-  socket.on('close', (code, reason) => fail(new Error(`socket closed ${code} ${reason}`)));
+  const onClose = (code, reason) => fail(new Error(`socket closed ${code} ${reason}`));
+  socket.on('close', onClose);
   socket.on('message', (raw) => onFrame(raw.toString()));
+  closePrevious = () => {
+    socket.off('close', onClose);
+    socket.removeAllListeners('message');
+    socket.close();
+  };
   sendHello = () => {
     helloAtUs = nowMicros();
     socket.send(JSON.stringify({
@@ -92,7 +99,14 @@ function connectSocketIo() {
 process.on('message', (message) => {
   try {
     if (message.type === 'connect') {
+      // A worker may connect again (replay: a warm-up replay, then the measured one); start over.
+      closePrevious?.();
       config = message;
+      received = 0;
+      firstAtUs = undefined;
+      helloAtUs = undefined;
+      finished = false;
+      latenciesUs.length = 0;
       if (config.target === 'socketio') connectSocketIo();
       else connectWs();
     } else if (message.type === 'hello') sendHello();
