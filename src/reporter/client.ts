@@ -209,8 +209,9 @@ export class Reporter {
   private lastWelcome: Welcome | undefined;
   /** Next seq to hand out; unknown (undefined) until the first welcome says what the hub already has. */
   private nextSeq: number | undefined;
-  /** Events sent before the first welcome: numbered once lastSeq is known. */
+  /** Events sent before the first welcome: numbered once lastSeq is known. Bounded like the buffer. */
   private unnumbered: PendingEvent[] = [];
+  private unnumberedDropped = 0;
   private highestAcked = 0;
   private reportedDrops = 0;
   private pendingWrites = 0;
@@ -241,7 +242,7 @@ export class Reporter {
 
   /** Events evicted from the full buffer before the hub acknowledged them. Never silently zero. */
   get droppedCount(): number {
-    return this.buffer.droppedCount;
+    return this.buffer.droppedCount + this.unnumberedDropped;
   }
 
   /** Events not yet acknowledged (buffered or waiting for the first welcome). */
@@ -270,6 +271,7 @@ export class Reporter {
   async connect(): Promise<Welcome> {
     if (this.currentState === 'closed') throw new Error('reporter is closed');
     if (this.currentState === 'connected' && this.lastWelcome) return this.lastWelcome;
+    if (this.currentState !== 'idle') throw new Error(`reporter is already ${this.currentState}`);
     this.setState('connecting');
     try {
       return await this.openConnection();
@@ -291,6 +293,12 @@ export class Reporter {
     if (this.nextSeq === undefined) {
       // Too large is found out only when serialized; check it now rather than after the welcome.
       this.serialize(pending, 1);
+      if (this.unnumbered.length >= this.buffer.capacity) {
+        // Rare (a hub never reached) and bounded, so the O(n) shift is acceptable here.
+        this.unnumbered.shift();
+        this.unnumberedDropped += 1;
+        this.options.onDrop?.({ dropped: 1, total: this.droppedCount });
+      }
       this.unnumbered.push(pending);
       return undefined;
     }
@@ -506,18 +514,18 @@ export class Reporter {
     const { json, bytes } = this.serialize(pending, seq);
     this.nextSeq = seq + 1;
     const evicted = this.buffer.push({ seq, json, bytes }, overCapacity);
-    if (evicted > 0) this.options.onDrop?.({ dropped: evicted, total: this.buffer.droppedCount });
+    if (evicted > 0) this.options.onDrop?.({ dropped: evicted, total: this.droppedCount });
     return seq;
   }
 
   /** After a (re)connect, tell the hub - and so the user - how many events never made it. */
   private reportDrops(): void {
-    const unreported = this.buffer.droppedCount - this.reportedDrops;
+    const unreported = this.droppedCount - this.reportedDrops;
     if (unreported <= 0) return;
-    this.reportedDrops = this.buffer.droppedCount;
+    this.reportedDrops = this.droppedCount;
     const message = `${unreported} event(s) were dropped by the reporter before the hub acknowledged them (buffer of ${this.buffer.capacity} full)`;
     this.options.log?.warn(message);
-    this.enqueue({ kind: 'log', data: { level: 'warn', message, dropped: unreported, droppedTotal: this.buffer.droppedCount }, ts: new Date().toISOString() }, true);
+    this.enqueue({ kind: 'log', data: { level: 'warn', message, dropped: unreported, droppedTotal: this.droppedCount }, ts: new Date().toISOString() }, true);
   }
 
   private schedulePump(): void {

@@ -279,6 +279,27 @@ describe('reporter library against the real hub', function () {
     assert.match(String(report.data.message), /150 event\(s\) were dropped/);
   });
 
+  it('bounds events sent before the first welcome too, and reports those drops once connected', async () => {
+    const r = reporter({ sessionId: 'early-drops', maxBufferedEvents: 10 });
+    for (let i = 0; i < 25; i += 1) r.send('execution:progress', { currentStep: i });
+    assert.equal(r.droppedCount, 15);
+    assert.equal(r.pendingCount, 10);
+    await r.connect();
+    await r.flush(5_000);
+    const stored = hub.store.events('early-drops');
+    assert.deepEqual(stored.slice(0, 10).map((e) => e.data.currentStep), range(15, 24));
+    assert.equal(stored.length, 11);
+    assert.equal(stored[10].kind, 'log');
+    assert.equal(stored[10].data.dropped, 15);
+  });
+
+  it('refuses a second connect while one is in progress', async () => {
+    const r = reporter();
+    const first = r.connect();
+    await assert.rejects(r.connect(), /already connecting/);
+    await first;
+  });
+
   it('delivers control messages for its session when it declared the capability', async () => {
     const received: ControlFrame[] = [];
     const r = reporter({ sessionId: 'steerable', capabilities: ['cancel'], onControl: (control) => received.push(control) });
