@@ -3,7 +3,7 @@
 // temp dirs. Every child process is stopped; every wait has a timeout.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -338,6 +338,21 @@ describe('shannon-hub command (bundled)', function () {
       assert.equal(final.kind, 'execution:cancelled');
       assert.equal(final.data.reason, 'cancelled from the hub');
       assert.equal(hub!.store.get('run-cancel')?.state, 'cancelled');
+    });
+
+    it('finishes with the command\'s exit code when the hub goes away during the run', async () => {
+      const marker = join(work, `go-${Date.now()}`);
+      const script = `const fs = require("fs"); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(marker)})) { clearInterval(t); console.log("done"); process.exit(5); } }, 20)`;
+      const child = start(['run', '--session', 'run-hub-gone', '--', ...node(script)], { env: hubEnv() });
+      const done = finished(child);
+      await waitFor('execution:started', () => events('run-hub-gone').length === 1);
+      await hub!.dispose();
+      hub = undefined;
+      writeFileSync(marker, '');
+      const result = await done;
+      assert.equal(result.code, 5);
+      assert.equal(result.stdout, 'done\n');
+      assert.match(result.stderr, /1 event\(s\) not acknowledged by the hub .*; the session may look unfinished/);
     });
 
     it('still runs the command when no hub answers, with one warning', async () => {
