@@ -1,5 +1,5 @@
 // Integration layer: mocha inside a real VS Code extension host.
-//   node test/harness/integration.mjs          (npm run test:integration)
+//   node test/harness/integration.mjs [file.test.ts ...]     (npm run test:integration [-- files])
 // Bundles test/integration/index.ts and every test/integration/*.test.ts into out/test/integration/,
 // then hands them to @vscode/test-electron's runTests(). With SHANNON_TEST_DESKTOP_VSCODE=1 runTests
 // downloads desktop VS Code as usual; otherwise the "executable" is code-server-host.mjs, which runs
@@ -35,7 +35,6 @@ export async function bundleIntegrationTests() {
     external: ['vscode', 'mocha'],
     logLevel: 'warning',
   });
-  return entryPoints.length - 1;
 }
 
 function buildExtension() {
@@ -43,11 +42,38 @@ function buildExtension() {
   if (result.status !== 0) throw new Error('node esbuild.mjs --production failed');
 }
 
-export async function runIntegrationTests() {
+/**
+ * One extension host per test file: every file gets its own code-server, profile, workspace copy
+ * and SHANNON_IDE_DIR, so state one feature leaves in the hub (sessions, terminals, settings)
+ * cannot change what another feature's tests see. Files run one after another; all of them run
+ * even when one fails, and the summary names the failed files.
+ */
+export async function runIntegrationTests(onlyFiles = []) {
   if (process.env.SHANNON_SKIP_BUILD !== '1') buildExtension();
-  const count = await bundleIntegrationTests();
-  if (count === 0) throw new Error(`No test/integration/*.test.ts files found in ${sourceDir}`);
+  await bundleIntegrationTests();
+  let testFiles = readdirSync(outDir).filter((name) => name.endsWith('.test.js')).sort();
+  if (onlyFiles.length > 0) {
+    const wanted = new Set(onlyFiles.map((file) => path.basename(file).replace(/\.ts$/, '.js')));
+    testFiles = testFiles.filter((name) => wanted.has(name));
+  }
+  if (testFiles.length === 0) throw new Error(`No test/integration/*.test.ts files found (or none matched ${onlyFiles.join(' ')})`);
 
+  const results = [];
+  for (const testFile of testFiles) {
+    console.log(`\n[integration] ${testFile}: fresh code-server extension host`);
+    const started = Date.now();
+    const error = await runOneFile(testFile).then(() => undefined, (failure) => failure);
+    results.push({ testFile, ok: !error, seconds: (Date.now() - started) / 1000, detail: error?.message });
+  }
+  console.log('\n[integration] files:');
+  for (const { testFile, ok, seconds, detail } of results) {
+    console.log(`  ${ok ? 'ok    ' : 'FAILED'} ${testFile.padEnd(32)} ${seconds.toFixed(1)} s${ok ? '' : `  (${detail})`}`);
+  }
+  const failed = results.filter((result) => !result.ok);
+  if (failed.length > 0) throw new Error(`${failed.length} of ${results.length} integration test file(s) failed: ${failed.map((r) => r.testFile).join(', ')}`);
+}
+
+async function runOneFile(testFile) {
   const runDir = makeTempDir('shannon-integration-');
   try {
     const workspace = copyFixtureWorkspace(runDir);
@@ -66,6 +92,8 @@ export async function runIntegrationTests() {
         '--disable-extensions',
       ],
       extensionTestsEnv: {
+        // Read by test/integration/index.ts: the one compiled test file this host runs.
+        SHANNON_TEST_FILES: testFile,
         // Tests never touch the real ~/.shannon: lock file, journal, hub state live here.
         SHANNON_IDE_DIR: ideDir,
         SHANNON_TEST_WORKSPACE: workspace,
@@ -78,7 +106,8 @@ export async function runIntegrationTests() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  runIntegrationTests().then(
+  // Optional arguments: test file names (activation.test.ts ...) to run only those.
+  runIntegrationTests(process.argv.slice(2)).then(
     () => process.exit(0),
     (error) => {
       console.error(`[integration] ${error.message}`);

@@ -11,7 +11,12 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, color: false, reporter: 'spec' });
   const grep = process.env.SHANNON_TEST_GREP;
   if (grep) mocha.grep(grep);
-  const testFiles = readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort();
+  // integration.mjs starts one extension host per file and names it here; all files otherwise.
+  const only = process.env.SHANNON_TEST_FILES?.split(',').filter(Boolean);
+  const testFiles = readdirSync(__dirname)
+    .filter((name) => name.endsWith('.test.js') && (!only || only.includes(name)))
+    .sort();
+  if (testFiles.length === 0) return Promise.reject(new Error(`no compiled test files in ${__dirname} match ${only?.join(',') ?? '*.test.js'}`));
   for (const name of testFiles) mocha.addFile(path.join(__dirname, name));
   // code-server-host.mjs shows the workbench console only from this marker on.
   console.log(`[shannon-integration] running ${testFiles.length} file(s): ${testFiles.join(', ')}`);
