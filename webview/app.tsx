@@ -1,4 +1,6 @@
 // The Monitor: wires the model (host data) and the persisted UI state to the components.
+// Handlers are created once (they read current values through refs) so the memoized parts of
+// the page skip re-rendering when only the event list moved.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { WebviewCommand } from '../src/protocol/webview';
 import { EmptyState } from './components/EmptyState';
@@ -19,19 +21,42 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
   const [announcement, setAnnouncement] = useState('');
   const filtered = useMemo(() => new FilteredEvents(), []);
   const lastAnnounced = useRef<string>('');
+  const shownSessionId = useRef<string | undefined>(undefined);
 
   // Assigned during render (not in an effect) so no model change can slip in before it is set.
   model.onChange = () => setRevision((r) => r + 1);
 
-  const updateUi = (patch: Partial<UiState>) => {
-    setUi((current) => {
-      const next = { ...current, ...patch };
-      saveState(next);
-      return next;
-    });
-  };
-
   const session = model.session;
+  shownSessionId.current = session?.id;
+
+  const handlers = useMemo(() => {
+    const updateUi = (patch: Partial<UiState> | ((current: UiState) => Partial<UiState>)) =>
+      setUi((current) => {
+        const next = { ...current, ...(typeof patch === 'function' ? patch(current) : patch) };
+        saveState(next);
+        return next;
+      });
+    return {
+      updateUi,
+      run: (command: WebviewCommand) => postToHost({ type: 'command', command, sessionId: shownSessionId.current }),
+      copy: (text: string) => postToHost({ type: 'copy', text }),
+      pin: (sessionId: string | null) => {
+        updateUi({ pinnedSessionId: sessionId, followTail: true });
+        postToHost({ type: 'pin', sessionId });
+      },
+      toggleSection: (name: string, open: boolean) =>
+        updateUi((current) => {
+          const collapsed = current.collapsed.filter((n) => n !== name);
+          if (!open) collapsed.push(name);
+          return { collapsed };
+        }),
+      onKindFilter: (kindFilter: string) => updateUi({ kindFilter }),
+      onSearch: (search: string) => updateUi({ search }),
+      onTimeMode: (timeMode: UiState['timeMode']) => updateUi({ timeMode }),
+      onFollowTail: (followTail: boolean) => updateUi({ followTail }),
+      onScrollSettled: (scrollTop: number) => updateUi({ scrollTop }),
+    };
+  }, []);
 
   // Announce state changes of the shown session (not every event) to screen readers.
   useEffect(() => {
@@ -42,25 +67,13 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
     if (!first) setAnnouncement(`Session ${STATUS_LOOK[session.state].label.toLowerCase()}: ${session.task ?? session.id}`);
   });
 
-  // The host may drop a pin (the session was removed): keep the saved state in line with it.
+  // The host may drop a pin (the session was removed): keep the saved state in line after each snapshot.
   const syncedGeneration = useRef(-1);
   useEffect(() => {
     if (!model.loaded || syncedGeneration.current === model.generation) return;
     syncedGeneration.current = model.generation;
-    if (model.pinnedSessionId !== ui.pinnedSessionId) updateUi({ pinnedSessionId: model.pinnedSessionId });
+    if (model.pinnedSessionId !== ui.pinnedSessionId) handlers.updateUi({ pinnedSessionId: model.pinnedSessionId });
   });
-
-  const run = (command: WebviewCommand) => postToHost({ type: 'command', command, sessionId: session?.id });
-  const copy = (text: string) => postToHost({ type: 'copy', text });
-  const pin = (sessionId: string | null) => {
-    updateUi({ pinnedSessionId: sessionId, followTail: true });
-    postToHost({ type: 'pin', sessionId });
-  };
-  const toggleSection = (name: string, open: boolean) => {
-    const collapsed = ui.collapsed.filter((n) => n !== name);
-    if (!open) collapsed.push(name);
-    if (collapsed.length !== ui.collapsed.length) updateUi({ collapsed });
-  };
 
   const rowCount = filtered.update(model.events, model.generation, { kindFilter: ui.kindFilter, search: ui.search });
   const origin = session ? Date.parse(session.startedAt ?? session.createdAt) : NaN;
@@ -71,7 +84,7 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
         sessions={model.sessions}
         activeSessionId={model.activeSessionId}
         pinnedSessionId={model.loaded ? model.pinnedSessionId : ui.pinnedSessionId}
-        onPin={pin}
+        onPin={handlers.pin}
       />
       {!model.loaded ? (
         <main class="loading">
@@ -79,29 +92,30 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
         </main>
       ) : !session ? (
         <main>
-          <EmptyState hub={model.hub} run={run} />
+          <EmptyState hub={model.hub} run={handlers.run} />
         </main>
       ) : (
         <>
-          <Header session={session} run={run} copy={copy} />
+          <Header session={session} run={handlers.run} copy={handlers.copy} />
           <main class="session-main">
-            <SessionDetails session={session} collapsed={ui.collapsed} onToggle={toggleSection} run={run} />
+            <SessionDetails session={session} collapsed={ui.collapsed} onToggle={handlers.toggleSection} run={handlers.run} />
             <EventStream
               events={model.events}
               filtered={filtered}
               rowCount={rowCount}
               kindCounts={model.kindCounts}
+              kindsVersion={model.kindsVersion}
               kindFilter={ui.kindFilter}
               search={ui.search}
               timeMode={ui.timeMode}
               followTail={ui.followTail}
               initialScrollTop={ui.scrollTop}
               originMs={Number.isNaN(origin) ? undefined : origin}
-              onKindFilter={(kindFilter) => updateUi({ kindFilter })}
-              onSearch={(search) => updateUi({ search })}
-              onTimeMode={(timeMode) => updateUi({ timeMode })}
-              onFollowTail={(followTail) => updateUi({ followTail })}
-              onScrollSettled={(scrollTop) => updateUi({ scrollTop })}
+              onKindFilter={handlers.onKindFilter}
+              onSearch={handlers.onSearch}
+              onTimeMode={handlers.onTimeMode}
+              onFollowTail={handlers.onFollowTail}
+              onScrollSettled={handlers.onScrollSettled}
             />
           </main>
         </>

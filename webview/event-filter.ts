@@ -2,7 +2,8 @@
 // events are appended, rebuilt only when the filter itself or the snapshot changes. With no
 // filter it is the identity and allocates nothing, which keeps a 100k-event first render cheap.
 import type { EventEnvelope } from '../src/protocol/wire';
-import { summarizeEvent } from './format';
+import { formatEventTime, summarizeEvent } from './format';
+import type { TimeMode } from './ui-state';
 
 export interface EventFilter {
   kindFilter: string;
@@ -22,6 +23,23 @@ export class FilteredEvents {
   private filter: EventFilter = { kindFilter: '', search: '' };
   /** Lazily computed summaries, parallel to the events array (search needs them for every event). */
   private summaries: (string | undefined)[] = [];
+  /** Formatted times, parallel to the events, valid for `timesKey` (mode + origin). */
+  private times: (string | undefined)[] = [];
+  private timesKey = '';
+
+  timeOf(events: EventEnvelope[], index: number, mode: TimeMode, originMs: number | undefined): string {
+    const key = `${mode}:${originMs}`;
+    if (key !== this.timesKey) {
+      this.timesKey = key;
+      this.times = [];
+    }
+    let text = this.times[index];
+    if (text === undefined) {
+      text = formatEventTime(events[index].ts, mode, originMs);
+      this.times[index] = text;
+    }
+    return text;
+  }
 
   summaryOf(events: EventEnvelope[], index: number): string {
     let text = this.summaries[index];
@@ -37,6 +55,7 @@ export class FilteredEvents {
     if (generation !== this.generation) {
       this.generation = generation;
       this.summaries = [];
+      this.times = [];
       this.reset(filter);
     } else if (filter.kindFilter !== this.filter.kindFilter || filter.search.trim() !== this.filter.search) {
       this.reset(filter);

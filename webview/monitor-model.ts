@@ -14,7 +14,8 @@ function scheduleFrame(callback: () => void): void {
 
 export class MonitorModel {
   session: SessionSummary | null = null;
-  readonly events: EventEnvelope[] = [];
+  /** The shown session's events in seq order; replaced by a snapshot, appended to by deltas. */
+  events: EventEnvelope[] = [];
   sessions: SessionSummary[] = [];
   activeSessionId: string | null = null;
   pinnedSessionId: string | null = null;
@@ -25,6 +26,8 @@ export class MonitorModel {
   readonly kindCounts = new Map<string, number>();
   /** Bumped when `events` is replaced (new snapshot), so views drop their derived indexes. */
   generation = 0;
+  /** Bumped when a kind appears for the first time (the kind filter's options change). */
+  kindsVersion = 0;
 
   private lastSeq = -1;
   private awaitingSnapshot = true;
@@ -38,19 +41,27 @@ export class MonitorModel {
 
   receive(message: HostToWebview): void {
     this.queue.push(message);
+    // A snapshot replaces everything: show it now rather than a frame later (first-render budget).
+    if (message.type === 'snapshot') {
+      this.flush();
+      return;
+    }
     if (!this.frameScheduled) {
       this.frameScheduled = true;
-      scheduleFrame(() => this.flush());
+      scheduleFrame(() => {
+        this.frameScheduled = false;
+        this.flush();
+      });
     }
   }
 
   /** Apply every queued message in order; one change notification for all of them. */
   flush(): void {
-    this.frameScheduled = false;
     const batch = this.queue;
     this.queue = [];
     let changed = false;
     for (const message of batch) changed = this.apply(message) || changed;
+    // A frame callback still pending after a synchronous flush finds an empty queue: harmless.
     if (changed) this.onChange();
   }
 
@@ -91,9 +102,11 @@ export class MonitorModel {
     this.activeSessionId = message.activeSessionId;
     this.pinnedSessionId = message.pinnedSessionId;
     this.hub = message.hub;
-    this.events.length = 0;
+    // Adopt the snapshot's array as is (no copy): a 100k-event snapshot must render within budget.
+    this.events = message.events;
     this.kindCounts.clear();
-    this.appendEvents(message.events);
+    for (const event of this.events) this.countKind(event.kind);
+    this.kindsVersion++;
     this.generation++;
   }
 
@@ -106,7 +119,7 @@ export class MonitorModel {
       this.sessions[index] = session;
       return true;
     }
-    this.session = session;
+    this.session = mergeSummary(this.session, session);
     this.appendEvents(events);
     return true;
   }
@@ -117,7 +130,46 @@ export class MonitorModel {
       // The host sends each event once; this guards against a replayed tail after a reconnect.
       if (event.seq <= last && this.events.length) continue;
       this.events.push(event);
-      this.kindCounts.set(event.kind, (this.kindCounts.get(event.kind) ?? 0) + 1);
+      this.countKind(event.kind);
     }
   }
+
+  private countKind(kind: string): void {
+    const count = this.kindCounts.get(kind);
+    if (count === undefined) this.kindsVersion++;
+    this.kindCounts.set(kind, (count ?? 0) + 1);
+  }
+}
+
+function sameArray(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x !== y && (typeof x !== 'object' || JSON.stringify(x) !== JSON.stringify(y))) return false;
+  }
+  return true;
+}
+
+const SHARED_ARRAYS = ['skills', 'checkpoints', 'filesChanged', 'capabilities'] as const;
+const COUNTERS = new Set(['lastSeq', 'eventCount']);
+
+/**
+ * Every delta carries a freshly cloned summary. Keep the parts that did not change identical to
+ * the previous ones, and the whole object when only the counters moved (nothing on screen shows
+ * them), so memoized components skip re-rendering on an ordinary append.
+ */
+function mergeSummary(prev: SessionSummary, next: SessionSummary): SessionSummary {
+  const merged: SessionSummary = { ...next };
+  for (const key of SHARED_ARRAYS) {
+    if (sameArray(prev[key], next[key])) (merged as Record<string, unknown>)[key] = prev[key];
+  }
+  const keys = new Set([...Object.keys(prev), ...Object.keys(merged)]);
+  for (const key of keys) {
+    if (COUNTERS.has(key)) continue;
+    if ((prev as Record<string, unknown>)[key] !== (merged as Record<string, unknown>)[key]) return merged;
+  }
+  prev.lastSeq = next.lastSeq;
+  prev.eventCount = next.eventCount;
+  return prev;
 }

@@ -2,8 +2,9 @@
 import type { HubStatus } from '../../src/protocol/session';
 import type { WebviewCommand } from '../../src/protocol/webview';
 import { Icon } from './Icon';
+import { memo } from '../memo';
 
-export function EmptyState({ hub, run }: { hub: HubStatus | null; run: (command: WebviewCommand) => void }) {
+function EmptyStateView({ hub, run }: { hub: HubStatus | null; run: (command: WebviewCommand) => void }) {
   return (
     <div class="empty-state">
       <h1>No Shannon run yet</h1>
@@ -22,3 +23,5 @@ export function EmptyState({ hub, run }: { hub: HubStatus | null; run: (command:
     </div>
   );
 }
+
+export const EmptyState = memo(EmptyStateView);

@@ -1,10 +1,10 @@
 // The event stream: toolbar (kind filter, search, time mode) over a windowed list. Rows have a
 // fixed height, so only the rows in view (plus a small overscan) exist in the DOM at any length.
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { EventEnvelope } from '../../src/protocol/wire';
 import type { FilteredEvents } from '../event-filter';
-import { formatEventTime } from '../format';
 import type { TimeMode } from '../ui-state';
+import { memo } from '../memo';
 import { Icon } from './Icon';
 
 export const ROW_HEIGHT = 22;
@@ -15,6 +15,8 @@ export interface EventStreamProps {
   filtered: FilteredEvents;
   rowCount: number;
   kindCounts: Map<string, number>;
+  /** Changes when a new kind appears; the filter's options are rebuilt only then. */
+  kindsVersion: number;
   kindFilter: string;
   search: string;
   timeMode: TimeMode;
@@ -30,18 +32,15 @@ export interface EventStreamProps {
 
 function kindOptions(kindCounts: Map<string, number>): { value: string; label: string }[] {
   const kinds = [...kindCounts.keys()].sort();
-  const families = new Map<string, number>();
+  const families = new Set<string>();
   for (const kind of kinds) {
     const colon = kind.indexOf(':');
-    if (colon > 0) {
-      const family = `${kind.slice(0, colon)}:*`;
-      families.set(family, (families.get(family) ?? 0) + kindCounts.get(kind)!);
-    }
+    if (colon > 0) families.add(`${kind.slice(0, colon)}:*`);
   }
   return [
     { value: '', label: 'All kinds' },
-    ...[...families].map(([family, n]) => ({ value: family, label: `${family} (${n})` })),
-    ...kinds.map((kind) => ({ value: kind, label: `${kind} (${kindCounts.get(kind)})` })),
+    ...[...families].map((family) => ({ value: family, label: family })),
+    ...kinds.map((kind) => ({ value: kind, label: kind })),
   ];
 }
 
@@ -51,6 +50,23 @@ function kindClass(kind: string): string {
   if (kind.endsWith(':halted')) return 'kind-warn';
   return '';
 }
+
+/** One row; memoized, so an append renders only the rows that entered the window. */
+const EventRow = memo(function EventRow({ row, event, text, time }: { row: number; event: EventEnvelope; text: string; time: string }) {
+  return (
+    <div
+      class={`event-row ${kindClass(event.kind)}`}
+      role="listitem"
+      aria-posinset={row + 1}
+      data-seq={event.seq}
+      style={{ top: `${row * ROW_HEIGHT}px` }}
+    >
+      <span class="event-time">{time}</span>
+      <span class="event-kind">{event.kind}</span>
+      <span class="event-text" title={text}>{text}</span>
+    </div>
+  );
+});
 
 export function EventStream(props: EventStreamProps) {
   const scroller = useRef<HTMLDivElement>(null);
@@ -71,24 +87,30 @@ export function EventStream(props: EventStreamProps) {
     return () => observer.disconnect();
   }, []);
 
+  const setTop = (scrollTop: number) => setViewport((v) => (v.top === scrollTop ? v : { ...v, top: scrollTop }));
+
+  // While following, the window is derived from the row count, so an append renders once.
+  const top = props.followTail ? Math.max(0, props.rowCount * ROW_HEIGHT - viewport.height) : viewport.top;
+
   // After every render: keep the tail in view while following, or restore the saved position once.
   useLayoutEffect(() => {
     const el = scroller.current!;
     if (props.followTail) {
-      const bottom = Math.max(0, props.rowCount * ROW_HEIGHT - el.clientHeight);
-      if (el.scrollTop !== bottom) el.scrollTop = bottom;
+      if (Math.abs(el.scrollTop - top) >= 1) el.scrollTop = top;
       restored.current = true;
     } else if (!restored.current && props.rowCount > 0) {
       el.scrollTop = props.initialScrollTop;
       restored.current = true;
+      setTop(el.scrollTop);
     }
-    if (el.scrollTop !== viewport.top) setViewport((v) => ({ ...v, top: el.scrollTop }));
   });
+
 
   const onScroll = () => {
     const el = scroller.current!;
     const atBottom = el.scrollTop + el.clientHeight >= props.rowCount * ROW_HEIGHT - ROW_HEIGHT / 2;
-    setViewport((v) => ({ ...v, top: el.scrollTop }));
+    // Our own scroll to the tail needs no state change (the window is derived while following).
+    if (!(props.followTail && atBottom)) setTop(el.scrollTop);
     if (props.followTail && !atBottom) {
       setPausedAtCount(props.rowCount);
       props.onFollowTail(false);
@@ -110,27 +132,21 @@ export function EventStream(props: EventStreamProps) {
     }
   };
 
-  const first = Math.max(0, Math.floor(viewport.top / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(props.rowCount, Math.ceil((viewport.top + viewport.height) / ROW_HEIGHT) + OVERSCAN);
+  const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(props.rowCount, Math.ceil((top + viewport.height) / ROW_HEIGHT) + OVERSCAN);
+  const options = useMemo(() => kindOptions(props.kindCounts), [props.kindsVersion, props.kindCounts]);
   const rows = [];
   for (let row = first; row < last; row++) {
     const index = props.filtered.eventIndexAt(row);
     const event = props.events[index];
-    const text = props.filtered.summaryOf(props.events, index);
     rows.push(
-      <div
+      <EventRow
         key={event.seq}
-        class={`event-row ${kindClass(event.kind)}`}
-        role="listitem"
-        aria-posinset={row + 1}
-        aria-setsize={props.rowCount}
-        data-seq={event.seq}
-        style={{ top: `${row * ROW_HEIGHT}px` }}
-      >
-        <span class="event-time">{formatEventTime(event.ts, props.timeMode, props.originMs)}</span>
-        <span class="event-kind">{event.kind}</span>
-        <span class="event-text" title={text}>{text}</span>
-      </div>,
+        row={row}
+        event={event}
+        text={props.filtered.summaryOf(props.events, index)}
+        time={props.filtered.timeOf(props.events, index, props.timeMode, props.originMs)}
+      />,
     );
   }
 
@@ -140,7 +156,7 @@ export function EventStream(props: EventStreamProps) {
       <div class="event-toolbar" role="search">
         <label class="visually-hidden" for="kind-filter">Filter by kind</label>
         <select id="kind-filter" value={props.kindFilter} onChange={(e) => props.onKindFilter((e.currentTarget as HTMLSelectElement).value)}>
-          {kindOptions(props.kindCounts).map((o) => (
+          {options.map((o) => (
             <option key={o.value} value={o.value}>{o.label}</option>
           ))}
           {props.kindFilter && !props.kindCounts.has(props.kindFilter) && !props.kindFilter.endsWith(':*') && (

@@ -1,6 +1,7 @@
 // Where reporters connect, how many are connected, and whether the legacy endpoint is up.
 import type { HubStatus } from '../../src/protocol/session';
 import { Icon } from './Icon';
+import { memo } from '../memo';
 
 function legacyText(legacy: HubStatus['legacy']): string {
   switch (legacy.state) {
@@ -20,7 +21,7 @@ function hubAddress(url: string | undefined): string {
   return url.replace(/^wss?:\/\//, '').replace(/\/$/, '');
 }
 
-export function Footer({ hub }: { hub: HubStatus | null }) {
+function FooterView({ hub }: { hub: HubStatus | null }) {
   if (!hub) return <footer class="footer" />;
   const warn = hub.state === 'failed' || hub.legacy.state === 'port-in-use' || hub.legacy.state === 'failed';
   return (
@@ -38,3 +39,5 @@ export function Footer({ hub }: { hub: HubStatus | null }) {
     </footer>
   );
 }
+
+export const Footer = memo(FooterView);

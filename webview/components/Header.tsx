@@ -6,6 +6,7 @@ import { formatClock } from '../format';
 import { Actions } from './Actions';
 import { Icon } from './Icon';
 import { STATUS_LOOK, isUnfinished } from './status';
+import { memo } from '../memo';
 
 function Elapsed({ session }: { session: SessionSummary }) {
   const running = isUnfinished(session.state);
@@ -48,7 +49,7 @@ function Progress({ session }: { session: SessionSummary }) {
   );
 }
 
-export function Header(props: {
+function HeaderView(props: {
   session: SessionSummary;
   run: (command: WebviewCommand) => void;
   copy: (text: string) => void;
@@ -95,3 +96,5 @@ export function Header(props: {
     </header>
   );
 }
+
+export const Header = memo(HeaderView);

@@ -5,6 +5,7 @@ import type { SessionSummary, SkillRun } from '../../src/protocol/session';
 import type { WebviewCommand } from '../../src/protocol/webview';
 import { formatDuration } from '../format';
 import { Icon } from './Icon';
+import { memo } from '../memo';
 
 const SKILL_ICON: Record<SkillRun['status'], { icon: string; label: string; spin?: boolean }> = {
   running: { icon: 'sync', label: 'running', spin: true },
@@ -63,7 +64,7 @@ function SkillItem({ skill }: { skill: SkillRun }) {
   );
 }
 
-export function SessionDetails(props: {
+function SessionDetailsView(props: {
   session: SessionSummary;
   collapsed: string[];
   onToggle: (name: string, open: boolean) => void;
@@ -117,3 +118,5 @@ export function SessionDetails(props: {
     </div>
   );
 }
+
+export const SessionDetails = memo(SessionDetailsView);

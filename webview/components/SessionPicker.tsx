@@ -3,10 +3,11 @@ import type { SessionSummary } from '../../src/protocol/session';
 import { shortSessionLabel } from '../format';
 import { Icon } from './Icon';
 import { STATUS_LOOK } from './status';
+import { memo } from '../memo';
 
 export const FOLLOW_ACTIVE = '';
 
-export function SessionPicker(props: {
+function SessionPickerView(props: {
   sessions: SessionSummary[];
   activeSessionId: string | null;
   pinnedSessionId: string | null;
@@ -45,3 +46,5 @@ export function SessionPicker(props: {
     </nav>
   );
 }
+
+export const SessionPicker = memo(SessionPickerView);
