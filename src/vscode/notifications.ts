@@ -3,8 +3,8 @@
 // seen for the first time already finished, never notify.
 import * as vscode from 'vscode';
 import type { SessionState, SessionSummary } from '../protocol/session';
-import { FINAL_STATES } from '../protocol/session';
 import { readConfig } from './config';
+import { noticeFor } from './session-presentation';
 
 export class RunNotifications {
   private readonly lastStates = new Map<string, SessionState>();
@@ -22,14 +22,11 @@ export class RunNotifications {
   observe(session: SessionSummary, windowFocused: boolean = vscode.window.state.focused): void {
     const before = this.lastStates.get(session.id);
     this.lastStates.set(session.id, session.state);
-    if (before === undefined || before === session.state || FINAL_STATES.has(before)) return;
-    if (session.state !== 'completed' && session.state !== 'failed') return;
-    if (windowFocused || !readConfig().notificationsEnabled) return;
-    const task = session.task ? `: ${session.task.length > 80 ? `${session.task.slice(0, 79)}…` : session.task}` : '';
-    const message = session.state === 'completed' ? `Shannon finished${task}` : `Shannon failed${task}${session.error ? ` (${session.error})` : ''}`;
-    this.shown.push({ sessionId: session.id, state: session.state, message });
-    const show = session.state === 'completed' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
-    void show(message, 'Show').then((choice) => {
+    const notice = noticeFor(before, session, windowFocused, readConfig().notificationsEnabled);
+    if (!notice) return;
+    this.shown.push({ sessionId: session.id, state: session.state, message: notice.message });
+    const show = notice.level === 'info' ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
+    void show(notice.message, 'Show').then((choice) => {
       if (choice === 'Show') void vscode.commands.executeCommand('shannon.showMonitor', session.id);
     });
   }

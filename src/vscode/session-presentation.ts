@@ -1,7 +1,7 @@
 // How the active session is presented: the status bar text and tooltip, and the context keys that
 // enable commands. Kept free of the `vscode` import so it is unit-tested in plain Node;
 // status-bar.ts and context-keys.ts only hand the results to VS Code.
-import type { HubStatus, SessionSummary } from '../protocol/session';
+import type { HubStatus, SessionState, SessionSummary } from '../protocol/session';
 import { FINAL_STATES } from '../protocol/session';
 
 export interface StatusPresentation {
@@ -100,4 +100,24 @@ export function contextValuesFor(session: SessionSummary | undefined, hasTermina
     'shannon.canCancel': live && ((steerable && session!.capabilities.includes('cancel')) || hasTerminal),
     'shannon.hubRunning': hubRunning,
   };
+}
+
+export interface RunNotice {
+  level: 'info' | 'error';
+  message: string;
+}
+
+/**
+ * Whether a state change deserves a notification: only a real transition into completed or failed
+ * (not a session loaded already finished), only while the window is in the background, and only
+ * when the user has not turned notifications off.
+ */
+export function noticeFor(before: SessionState | undefined, session: SessionSummary, windowFocused: boolean, enabled: boolean): RunNotice | undefined {
+  if (before === undefined || before === session.state || FINAL_STATES.has(before)) return undefined;
+  if (session.state !== 'completed' && session.state !== 'failed') return undefined;
+  if (windowFocused || !enabled) return undefined;
+  const task = session.task ? `: ${shorten(session.task, 80)}` : '';
+  return session.state === 'completed'
+    ? { level: 'info', message: `Shannon finished${task}` }
+    : { level: 'error', message: `Shannon failed${task}${session.error ? ` (${shorten(session.error, 200)})` : ''}` };
 }

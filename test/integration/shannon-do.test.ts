@@ -63,6 +63,11 @@ suite('Shannon: Do', () => {
       const terminal = api.terminalFor(id);
       assert.equal(terminal?.name, 'Shannon');
       await waitFor('the status bar to show the completed run', () => api.statusBar().text === '$(check) Shannon: completed');
+
+      // A notification only when the window is in the background (the rule itself is unit-tested).
+      const notified = api.notifications().filter((notice) => notice.sessionId === id);
+      if (vscode.window.state.focused) assert.deepEqual(notified, []);
+      else assert.deepEqual(notified.map((notice) => notice.state), ['completed']);
     } finally {
       states.dispose();
     }
@@ -154,6 +159,20 @@ suite('Shannon: Do', () => {
     const cancelledSummary = await waitForState(hub, cancelled, 'cancelled');
     assert.equal(cancelledSummary.exitCode, 130);
     assert.equal(hub.store.events(cancelled).pop()?.kind, 'execution:cancelled');
+  });
+
+  test('closing the terminal of a running session makes it lost', async () => {
+    const record = recordFile('closed');
+    await configure({ 'shannon.cli.args': fixtureArgs(record, '--scenario', 'hold') });
+    const id = await runDo('terminal will be closed');
+    await waitForState(hub, id, 'running');
+    const terminal = api.terminalFor(id);
+    assert.ok(terminal);
+    terminal.dispose();
+    // The hub's grace period for a vanished reporter (10 s) runs before the session counts as lost.
+    const summary = await waitForState(hub, id, 'lost', 25_000);
+    assert.equal(summary.reporterConnected, false);
+    assert.equal(api.terminalFor(id), undefined);
   });
 
   test('halt, resume and cancel reach a CLI that declared them', async () => {
@@ -274,6 +293,16 @@ suite('Shannon: Do', () => {
     assert.equal(status.state, 'running');
     assert.equal(status.url, hub.url);
     assert.match(api.statusBar().tooltip, new RegExp(`Hub: running at \`${hub.url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\``));
+  });
+
+  test('the hub is discoverable: a lock file with port, token and this workspace folder', async () => {
+    const lockFile = hub.status().lockFile;
+    assert.ok(lockFile, 'no lock file');
+    assert.equal(path.dirname(lockFile), process.env.SHANNON_IDE_DIR, 'the lock file must live in SHANNON_IDE_DIR during tests');
+    const content = JSON.parse(readFileSync(lockFile, 'utf8')) as { port: number; token: string; workspaceFolders: string[] };
+    assert.equal(content.port, hub.port);
+    assert.equal(content.token, hub.token);
+    assert.deepEqual(content.workspaceFolders, [workspaceDir()]);
   });
 
   test('Clear Session History removes finished sessions', async () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { contextValuesFor, presentStatus } from '../../../src/vscode/session-presentation';
+import { contextValuesFor, noticeFor, presentStatus } from '../../../src/vscode/session-presentation';
 import { createSummary } from '../../../src/hub/session-model';
 import type { HubStatus, SessionSummary } from '../../../src/protocol/session';
 
@@ -87,5 +87,27 @@ describe('context keys', () => {
   it('finished sessions cannot be steered even with a terminal', () => {
     const done = session({ state: 'completed', reporterConnected: true, capabilities: ['cancel'] });
     assert.equal(contextValuesFor(done, true, true)['shannon.canCancel'], false);
+  });
+});
+
+describe('background notifications', () => {
+  it('a run that completes or fails while the window is in the background is announced', () => {
+    assert.deepEqual(noticeFor('running', session({ state: 'completed' }), false, true), { level: 'info', message: 'Shannon finished: fix it' });
+    assert.deepEqual(noticeFor('running', session({ state: 'failed', error: 'exit 3' }), false, true), { level: 'error', message: 'Shannon failed: fix it (exit 3)' });
+    assert.ok(noticeFor('pending', session({ state: 'failed' }), false, true));
+  });
+
+  it('nothing while the window is focused, or with the setting off', () => {
+    assert.equal(noticeFor('running', session({ state: 'completed' }), true, true), undefined);
+    assert.equal(noticeFor('running', session({ state: 'completed' }), false, false), undefined);
+  });
+
+  it('nothing for sessions first seen finished, repeated states, cancelled or lost runs', () => {
+    assert.equal(noticeFor(undefined, session({ state: 'completed' }), false, true), undefined);
+    assert.equal(noticeFor('completed', session({ state: 'completed' }), false, true), undefined);
+    assert.equal(noticeFor('lost', session({ state: 'failed' }), false, true), undefined);
+    assert.equal(noticeFor('running', session({ state: 'cancelled' }), false, true), undefined);
+    assert.equal(noticeFor('running', session({ state: 'lost' }), false, true), undefined);
+    assert.equal(noticeFor('running', session({ state: 'halted' }), false, true), undefined);
   });
 });
