@@ -35,11 +35,12 @@ suite('checkpoints', () => {
   let folder: string;
   let cpDir: string;
   const originals = new Map<string, string | null>();
-  const rel = { readme: 'README.md', greeting: 'src/greeting.js', added: 'notes/added-later.txt', gone: 'docs/gone.txt' };
+  const rel = { readme: 'README.md', greeting: 'src/greeting.js', data: 'data/values.txt', added: 'notes/added-later.txt', gone: 'docs/gone.txt' };
   const snapshot = {
     readme: '# Sample workspace\n\nThe text at checkpoint time.\n',
     greeting: 'module.exports = () => "hello from the checkpoint";\n',
     gone: 'This file existed at checkpoint time.\n',
+    data: 'values at checkpoint time\n',
   };
 
   async function writeJson(file: string, value: unknown) {
@@ -68,9 +69,11 @@ suite('checkpoints', () => {
     await fs.mkdir(path.join(folder, 'notes'), { recursive: true });
     await fs.writeFile(path.join(folder, rel.added), 'added after the checkpoint\n');
     await fs.writeFile(path.join(folder, rel.greeting), 'module.exports = () => "edited since";\n');
+    await fs.mkdir(path.join(folder, 'data'), { recursive: true });
+    await fs.writeFile(path.join(folder, rel.data), 'values now\n');
     await fs.mkdir(cpDir, { recursive: true });
     // A checkpoint exactly as the CLI writes it.
-    await writeJson(path.join(cpDir, `${CP_ID}_contents.json`), { [rel.readme]: snapshot.readme, [rel.greeting]: snapshot.greeting, [rel.gone]: snapshot.gone });
+    await writeJson(path.join(cpDir, `${CP_ID}_contents.json`), { [rel.readme]: snapshot.readme, [rel.greeting]: snapshot.greeting, [rel.gone]: snapshot.gone, [rel.data]: snapshot.data });
     await writeJson(path.join(cpDir, `${CP_ID}.json`), {
       id: CP_ID,
       label: 'before_write_file',
@@ -78,7 +81,7 @@ suite('checkpoints', () => {
       skill_stack: ['analyze_codebase', 'write_file'],
       current_skill: 'write_file',
       next_skills: [],
-      file_snapshots: { [rel.readme]: hash16(snapshot.readme), [rel.greeting]: hash16(snapshot.greeting), [rel.gone]: hash16(snapshot.gone), [rel.added]: 'DELETED' },
+      file_snapshots: { [rel.readme]: hash16(snapshot.readme), [rel.greeting]: hash16(snapshot.greeting), [rel.gone]: hash16(snapshot.gone), [rel.data]: hash16(snapshot.data), [rel.added]: 'DELETED' },
       git_state: { branch: 'feature/greeting', commit: '9c1e4b7a2d8f03e6b5a4c1d2e3f40516273849ab', stash_id: null, status: ' M README.md', staged_files: [], modified_files: ['README.md'], untracked_files: [] },
       rollback_count: 0,
       restored_from: null,
@@ -95,6 +98,7 @@ suite('checkpoints', () => {
     }
     await fs.rm(path.join(folder, 'notes'), { recursive: true, force: true });
     await fs.rm(path.join(folder, 'docs'), { recursive: true, force: true });
+    await fs.rm(path.join(folder, 'data'), { recursive: true, force: true });
     await fs.rm(path.join(folder, '.shannon'), { recursive: true, force: true });
     await api?.checkpoints?.tree.refresh();
   });
@@ -119,7 +123,7 @@ suite('checkpoints', () => {
     assert.match(tooltip, new RegExp(CP_ID));
     assert.match(tooltip, /feature\/greeting/);
     assert.match(tooltip, /9c1e4b7a2d8f03e6b5a4c1d2e3f40516273849ab/);
-    assert.match(tooltip, /Files: 4/);
+    assert.match(tooltip, /Files: 5/);
 
     assert.equal(bad.kind, 'error');
     const badItem = api.checkpoints!.tree.getTreeItem(bad);
@@ -130,11 +134,29 @@ suite('checkpoints', () => {
     const files = await children(good);
     assert.deepEqual(
       files.map((f) => (f.kind === 'file' ? [f.path, f.status] : [f.kind])),
-      [[rel.readme, 'modified'], [rel.gone, 'modified'], [rel.added, 'deleted'], [rel.greeting, 'modified']],
+      [[rel.readme, 'modified'], [rel.data, 'modified'], [rel.gone, 'modified'], [rel.added, 'deleted'], [rel.greeting, 'modified']],
     );
     const fileItem = api.checkpoints!.tree.getTreeItem(files[0]);
     assert.equal(fileItem.contextValue, 'shannon.checkpointFile.onDisk');
     assert.equal(fileItem.command?.command, 'shannon.checkpoints.compare');
+  });
+
+  test('the tree follows .shannon/checkpoints through its file watcher (no manual refresh)', async () => {
+    const id = 'feed0000-1234-4abc-8def-0123456789ab';
+    await api.checkpoints!.tree.refresh();
+    const has = async () => {
+      const node = (await children()).find((r) => r.kind === 'folder');
+      return node?.kind === 'folder' && node.children.some((c) => c.kind === 'checkpoint' && c.checkpointId === id);
+    };
+    assert.equal(await has(), false);
+    await writeJson(path.join(cpDir, `${id}_contents.json`), { [rel.readme]: 'x\n' });
+    await writeJson(path.join(cpDir, `${id}.json`), {
+      id, label: 'watched', timestamp: '2025-11-16T15:40:00', skill_stack: [], git_state: { branch: 'main', commit: 'abc' }, file_snapshots: { [rel.readme]: hash16('x\n') },
+    });
+    await waitFor('the new checkpoint to appear', async () => ((await has()) ? true : undefined));
+    await fs.rm(path.join(cpDir, `${id}.json`));
+    await fs.rm(path.join(cpDir, `${id}_contents.json`));
+    await waitFor('the deleted checkpoint to disappear', async () => ((await has()) ? undefined : true));
   });
 
   test('a live checkpoint:created event appears under its session, with the on-disk details and the badge', async () => {
@@ -164,16 +186,18 @@ suite('checkpoints', () => {
   });
 
   test('Compare with Current opens a diff editor: snapshot (read-only) against the workspace file', async () => {
-    const result = (await vscode.commands.executeCommand('shannon.checkpoints.compare', { folder, checkpointId: CP_ID, path: rel.greeting })) as CompareResult;
+    // Plain-text files on purpose: a .js or .md editor would activate large built-in language
+    // extensions in the shared extension host, which is slow and not what this test is about.
+    const result = (await vscode.commands.executeCommand('shannon.checkpoints.compare', { folder, checkpointId: CP_ID, path: rel.data })) as CompareResult;
     assert.ok(result.opened, !result.opened ? result.reason : '');
     const input = await waitFor('a diff tab', () => {
       const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
       return tab?.input instanceof vscode.TabInputTextDiff ? tab.input : undefined;
     });
     assert.equal(input.original.scheme, 'shannon-checkpoint');
-    assert.equal(input.modified.fsPath, path.join(folder, rel.greeting));
+    assert.equal(input.modified.fsPath, path.join(folder, rel.data));
     const left = await vscode.workspace.openTextDocument(input.original);
-    assert.equal(left.getText(), snapshot.greeting);
+    assert.equal(left.getText(), snapshot.data);
 
     // A file that does not exist now compares against an empty document.
     const missing = (await vscode.commands.executeCommand('shannon.checkpoints.compare', { folder, checkpointId: CP_ID, path: rel.gone })) as CompareResult;
@@ -197,17 +221,18 @@ suite('checkpoints', () => {
     edit.replace(readmeDoc.uri, new vscode.Range(readmeDoc.positionAt(0), readmeDoc.positionAt(readmeDoc.getText().length)), unsaved);
     assert.ok(await vscode.workspace.applyEdit(edit));
     assert.ok(readmeDoc.isDirty);
-    const before = { readme: unsaved, greeting: await readOrNull(rel.greeting), added: await readOrNull(rel.added), gone: await readOrNull(rel.gone) };
+    const before = { readme: unsaved, greeting: await readOrNull(rel.greeting), data: await readOrNull(rel.data), added: await readOrNull(rel.added), gone: await readOrNull(rel.gone) };
     assert.equal(before.gone, null);
 
     const result = (await vscode.commands.executeCommand('shannon.checkpoints.restore', { folder, checkpointId: CP_ID, confirm: false })) as RestoreResult;
     assert.ok(result.restored, !result.restored ? result.reason : '');
     assert.deepEqual(result.repaired, [], 'every change reached the disk through the WorkspaceEdit');
-    assert.deepEqual([...result.changed].sort(), [`change ${rel.readme}`, `change ${rel.greeting}`, `create ${rel.gone}`, `delete ${rel.added}`].sort());
+    assert.deepEqual([...result.changed].sort(), [`change ${rel.readme}`, `change ${rel.greeting}`, `change ${rel.data}`, `create ${rel.gone}`, `delete ${rel.added}`].sort());
 
     // The files on disk are the checkpoint's, and the open editor saw it (not dirty, same text).
     assert.equal(await readOrNull(rel.readme), snapshot.readme);
     assert.equal(await readOrNull(rel.greeting), snapshot.greeting);
+    assert.equal(await readOrNull(rel.data), snapshot.data);
     assert.equal(await readOrNull(rel.gone), snapshot.gone);
     assert.equal(await readOrNull(rel.added), null);
     assert.equal(readmeDoc.getText(), snapshot.readme);
@@ -227,7 +252,7 @@ suite('checkpoints', () => {
     assert.equal(header.restored_from, CP_ID);
     assert.equal(header.file_snapshots[rel.gone], 'DELETED');
     assert.equal(header.file_snapshots[rel.readme], hash16(unsaved));
-    assert.deepEqual(contents, { [rel.readme]: unsaved, [rel.greeting]: before.greeting, [rel.added]: before.added });
+    assert.deepEqual(contents, { [rel.readme]: unsaved, [rel.greeting]: before.greeting, [rel.data]: before.data, [rel.added]: before.added });
     await fs.access(path.join(folder, '.git')).then(
       () => assert.fail('restore must not create .git'),
       () => undefined,
@@ -245,6 +270,7 @@ suite('checkpoints', () => {
     assert.deepEqual(back.repaired, []);
     assert.equal(await readOrNull(rel.readme), unsaved);
     assert.equal(await readOrNull(rel.greeting), before.greeting);
+    assert.equal(await readOrNull(rel.data), before.data);
     assert.equal(await readOrNull(rel.added), before.added);
     assert.equal(await readOrNull(rel.gone), null);
     assert.equal(readmeDoc.getText(), unsaved);
