@@ -2,7 +2,8 @@
 // activate() is timed by the extension itself (performance.now around its body, returned as
 // `activationMs`); each run starts a fresh code-server with a fresh profile through the test
 // harness (test/harness/code-server-host.mjs as the "VS Code executable" of runTests).
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { repeat } from '../lib/stats.mjs';
@@ -48,6 +49,13 @@ export async function extension(ctx) {
     rows.push({ key: 'extension.activate', label: 'activate() in the extension host', unit: 'ms', error: error.message, budget: { op: '<=', value: 50 } });
   }
   const file = (relative) => join(ctx.repoRoot, relative);
+  // Not part of activate(): the time to load the bundle, which VS Code spends before calling it.
+  const load = await repeat(ctx.runs, () => {
+    const out = execFileSync(process.execPath, [workerPath('load-extension.cjs'), file('dist/extension.js')], { encoding: 'utf8', timeout: 30_000 });
+    return JSON.parse(out.trim().split('\n').pop()).loadMs;
+  });
+  ctx.log(`  loading dist/extension.js: ${load.median.toFixed(1)} ms`);
+  rows.push({ key: 'extension.load', label: '  loading dist/extension.js (before activate)', unit: 'ms', stats: load, note: 'plain Node, vscode stubbed' });
   rows.push(size('dist/extension.js', 'size.extension', statSync(file('dist/extension.js')).size));
   rows.push(size('dist/webview/main.js, gzipped', 'size.webviewGzip', gzipSync(readFileSync(file('dist/webview/main.js'))).length, 30));
   const vsix = file('dist-vsix/shannon-vscode.vsix');
