@@ -103,6 +103,13 @@ export class Workbench {
     const alreadyOpen = await this.page.locator('.part.sidebar .composite.title h2', { hasText: /^Shannon/i }).isVisible();
     if (!alreadyOpen) await icon.click();
     await this.page.locator('.part.sidebar .composite.title', { hasText: /Shannon/i }).waitFor({ state: 'visible', timeout: timeoutMs });
+    await this.dismissHover();
+  }
+
+  /** Move the mouse to the editor area so no hover tooltip covers what a screenshot should show. */
+  async dismissHover(timeoutMs = 5_000): Promise<void> {
+    await this.page.mouse.move(900, 300);
+    await this.page.locator('.workbench-hover-container').first().waitFor({ state: 'hidden', timeout: timeoutMs }).catch(() => undefined);
   }
 
   /** Titles of the view pane headers visible in the side bar, e.g. ["Monitor", "Checkpoints"]. */

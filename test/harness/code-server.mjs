@@ -28,6 +28,8 @@ export const defaultUserSettings = {
   'extensions.autoUpdate': false,
   'extensions.autoCheckUpdates': false,
   'telemetry.telemetryLevel': 'off',
+  // The hub's legacy endpoint listens on :8000; the "application is available" toast covers views.
+  'remote.autoForwardPorts': false,
   'update.mode': 'none',
   'security.workspace.trust.enabled': false,
 };
