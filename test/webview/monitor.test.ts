@@ -335,6 +335,22 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     assert.ok(await page.locator('header').count() === 1 && await page.locator('main').count() === 1 && await page.locator('nav').count() === 1 && await page.locator('footer').count() === 1, 'landmarks');
   });
 
+  it('in a short side panel nothing overlaps: the page scrolls and the list keeps its room', async () => {
+    await m().close();
+    monitor = await MonitorPage.open(browser, server, { width: 300, height: 420 });
+    const { summary, events } = realisticRun();
+    await m().send(snapshot(1, { ...summary, unauthenticated: true }, events, { hub: hubStatus({ legacy: { state: 'port-in-use', port: 8000, message: 'Port 8000 is in use; the legacy endpoint is off.' } }) }));
+    const page = m().page;
+    await page.locator('.event-row[data-seq="10"]').waitFor();
+    const [list, footer, toolbar, details] = await page.evaluate((selectors) => selectors.map((s) => document.querySelector(s)!.getBoundingClientRect().toJSON() as DOMRect), ['.event-scroll', 'footer', '.event-toolbar', '.details-area']);
+    const boxes = { list, footer, toolbar, details };
+    assert.ok(boxes.footer.top >= boxes.list.bottom - 0.5, `footer (${boxes.footer.top}) starts below the list (${boxes.list.bottom})`);
+    assert.ok(boxes.list.top >= boxes.toolbar.bottom - 0.5 && boxes.toolbar.top >= boxes.details.bottom - 0.5, 'sections stacked in order');
+    assert.ok(boxes.list.height >= 90, `the list keeps room for rows (${boxes.list.height}px)`);
+    mkdirSync(resultsDir, { recursive: true });
+    await page.screenshot({ path: path.join(resultsDir, 'webview-short.png') });
+  });
+
   for (const theme of ['light', 'dark'] as const) {
     it(`screenshot in the ${theme} theme`, async () => {
       await m().close();
