@@ -319,6 +319,25 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     assert.deepEqual(await m().renderedSeqs(), [10]);
   });
 
+  it('keeps a paused scroll position across a reload', async () => {
+    await m().send(snapshot(1, session(), logEvents(1, 1000)));
+    const page = m().page;
+    await page.locator('.event-row[data-seq="1000"]').waitFor();
+    await page.$eval('.event-scroll', (el) => {
+      el.scrollTop = 22 * 300;
+    });
+    await page.locator('button.resume-follow').waitFor();
+    // The position is saved once scrolling settles.
+    await page.waitForFunction(() => JSON.parse(sessionStorage.getItem('vscode-webview-state') ?? '{}').scrollTop === 22 * 300);
+    await page.reload();
+    await m().waitForPosted((x) => x.type === 'ready');
+    await m().send(snapshot(1, session(), logEvents(1, 1000)));
+    await page.locator('.event-row[data-seq="301"]').waitFor();
+    assert.equal(await page.$eval('.event-scroll', (el) => el.scrollTop), 22 * 300);
+    assert.ok((await m().visibleSeqs())[0] === 301, 'the same rows are in view');
+    await page.locator('button.resume-follow').waitFor();
+  });
+
   it('is usable from the keyboard: Tab reaches the actions and the event list', async () => {
     await m().send(snapshot(1, session(), logEvents(1, 50)));
     const page = m().page;
