@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol/webview';
 import { renderWebviewHtml } from '../../src/vscode/webview-html';
-import { DARK_THEME, LIGHT_THEME, themeCss } from './themes';
+import { DARK_THEME, HIGH_CONTRAST_THEME, LIGHT_THEME, themeCss } from './themes';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
@@ -43,7 +43,7 @@ const PRELUDE = `
 })();
 `;
 
-export type ThemeName = 'light' | 'dark';
+export type ThemeName = 'light' | 'dark' | 'high-contrast';
 
 export class MonitorTestServer {
   private constructor(
@@ -61,12 +61,14 @@ export class MonitorTestServer {
     writeFileSync(path.join(dir, 'prelude.js'), PRELUDE);
     writeFileSync(path.join(dir, 'theme-light.css'), themeCss(LIGHT_THEME));
     writeFileSync(path.join(dir, 'theme-dark.css'), themeCss(DARK_THEME));
+    writeFileSync(path.join(dir, 'theme-high-contrast.css'), themeCss(HIGH_CONTRAST_THEME));
     const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html' };
     let origin = '';
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname === '/' || url.pathname === '/index.html') {
-        const theme = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
+        const requested = url.searchParams.get('theme');
+        const theme = requested === 'dark' || requested === 'high-contrast' ? requested : 'light';
         const html = renderWebviewHtml({
           cspSource: origin,
           scriptUri: `${origin}/main.js`,

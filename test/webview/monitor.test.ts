@@ -370,7 +370,7 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     await page.screenshot({ path: path.join(resultsDir, 'webview-short.png') });
   });
 
-  for (const theme of ['light', 'dark'] as const) {
+  for (const theme of ['light', 'dark', 'high-contrast'] as const) {
     it(`screenshot in the ${theme} theme`, async () => {
       await m().close();
       monitor = await MonitorPage.open(browser, server, { theme, width: 380, height: 760 });
@@ -386,7 +386,7 @@ describe('Monitor webview (Chromium, production bundle)', function () {
       await m().page.screenshot({ path: file });
       // The theme really applied: the page background is the theme's side bar colour.
       const background = await m().page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
-      assert.equal(background, theme === 'light' ? 'rgb(243, 243, 243)' : 'rgb(37, 37, 38)');
+      assert.equal(background, { light: 'rgb(243, 243, 243)', dark: 'rgb(37, 37, 38)', 'high-contrast': 'rgb(0, 0, 0)' }[theme]);
     });
   }
 });
