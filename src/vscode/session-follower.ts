@@ -14,12 +14,15 @@ import { contextValuesFor } from './session-presentation';
 import { SessionStatusBar } from './status-bar';
 import type { TerminalRunner } from './terminal-runner';
 
+const REFRESH_COALESCE_MS = 100;
+
 export class SessionFollower implements vscode.Disposable {
   readonly statusBar = new SessionStatusBar();
   readonly contextKeys = new ContextKeys();
   readonly notifications = new RunNotifications();
   private readonly subscriptions: { dispose(): void }[] = [];
   private hub: Hub | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly hubService: HubService,
@@ -48,7 +51,7 @@ export class SessionFollower implements vscode.Disposable {
       } else {
         this.onSession(change.session, change.type === 'events');
       }
-      this.refresh();
+      this.scheduleRefresh();
     } catch (error) {
       this.log.error(`follower: ${errorText(error)}`);
     }
@@ -67,6 +70,18 @@ export class SessionFollower implements vscode.Disposable {
     return id ? store!.get(id) : undefined;
   }
 
+  /**
+   * A busy run reports hundreds of events per second, and every status bar or context key update is
+   * a message to the workbench: coalesce them to a few per second (people cannot read faster).
+   */
+  private scheduleRefresh(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.refresh();
+    }, REFRESH_COALESCE_MS);
+  }
+
   private refresh(): void {
     const session = this.activeSession();
     const status = this.hubService.status();
@@ -75,6 +90,7 @@ export class SessionFollower implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.refreshTimer);
     for (const subscription of this.subscriptions) subscription.dispose();
     this.statusBar.dispose();
   }

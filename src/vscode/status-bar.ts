@@ -6,6 +6,8 @@ import { presentStatus } from './session-presentation';
 
 export class SessionStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('shannon.status', vscode.StatusBarAlignment.Left, 10);
+  /** What is on screen, so unchanged updates cost nothing (each property set is a message to the workbench). */
+  private shown = { text: '', tooltip: '', tone: '' };
 
   constructor() {
     this.item.name = 'Shannon';
@@ -14,6 +16,8 @@ export class SessionStatusBar implements vscode.Disposable {
 
   update(session: SessionSummary | undefined, hub: HubStatus): void {
     const presentation = presentStatus(session, hub);
+    if (presentation.text === this.shown.text && presentation.tooltip === this.shown.tooltip && presentation.tone === this.shown.tone) return;
+    this.shown = { text: presentation.text, tooltip: presentation.tooltip, tone: presentation.tone };
     this.item.text = presentation.text;
     const tooltip = new vscode.MarkdownString(presentation.tooltip);
     tooltip.supportThemeIcons = true;

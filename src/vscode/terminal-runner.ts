@@ -41,7 +41,15 @@ interface TrackedTerminal {
   terminal: vscode.Terminal;
   /** The session whose command is (or may still be) running in it. */
   busyWith: string | undefined;
+  /** The execution executeCommand returned. */
   execution: vscode.TerminalShellExecution | undefined;
+  /**
+   * The execution VS Code reported as started next in this terminal. VS Code only reuses the
+   * object it returned when the shell echoes the command line back exactly; otherwise the start
+   * and end events carry a new object, so we recognise our command by being the next one to start.
+   */
+  startedExecution: vscode.TerminalShellExecution | undefined;
+  awaitingStart: boolean;
 }
 
 export class TerminalRunner implements vscode.Disposable {
@@ -54,6 +62,7 @@ export class TerminalRunner implements vscode.Disposable {
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.subscriptions.push(
       this.endEmitter,
+      vscode.window.onDidStartTerminalShellExecution((event) => this.onExecutionStarted(event)),
       vscode.window.onDidEndTerminalShellExecution((event) => this.onExecutionEnded(event)),
       vscode.window.onDidCloseTerminal((terminal) => this.onTerminalClosed(terminal)),
     );
@@ -78,6 +87,8 @@ export class TerminalRunner implements vscode.Disposable {
     const entry = this.tracked.get(terminal)!;
     entry.busyWith = request.sessionId;
     entry.execution = undefined;
+    entry.startedExecution = undefined;
+    entry.awaitingStart = false;
     this.bySession.set(request.sessionId, terminal);
     terminal.show(true);
 
@@ -97,6 +108,7 @@ export class TerminalRunner implements vscode.Disposable {
     const commandLine = buildCommandLine(shellKind, executable, args);
     const reusedNote = idle ? ' (reused terminal)' : '';
     if (shellIntegration) {
+      entry.awaitingStart = true;
       entry.execution = shellIntegration.executeCommand(commandLine);
       this.log.info(`terminal: ${request.sessionId}: started with shell integration, ${shellKind} quoting${reusedNote}: ${commandLine}`);
       return { terminal, via: 'shell-integration', reused: !!idle, commandLine };
@@ -131,7 +143,7 @@ export class TerminalRunner implements vscode.Disposable {
       env: { [SESSION_ID_VARIABLE]: request.sessionId },
       iconPath: new vscode.ThemeIcon('pulse'),
     });
-    this.tracked.set(terminal, { terminal, busyWith: undefined, execution: undefined });
+    this.tracked.set(terminal, { terminal, busyWith: undefined, execution: undefined, startedExecution: undefined, awaitingStart: false });
     return terminal;
   }
 
@@ -154,12 +166,21 @@ export class TerminalRunner implements vscode.Disposable {
     });
   }
 
+  private onExecutionStarted(event: vscode.TerminalShellExecutionStartEvent): void {
+    const entry = this.tracked.get(event.terminal);
+    if (!entry || !entry.awaitingStart) return;
+    entry.awaitingStart = false;
+    entry.startedExecution = event.execution;
+  }
+
   private onExecutionEnded(event: vscode.TerminalShellExecutionEndEvent): void {
     const entry = this.tracked.get(event.terminal);
-    if (!entry || !entry.execution || entry.execution !== event.execution || !entry.busyWith) return;
+    if (!entry || !entry.busyWith || !entry.execution) return;
+    if (event.execution !== entry.execution && event.execution !== entry.startedExecution) return;
     const sessionId = entry.busyWith;
     entry.busyWith = undefined;
     entry.execution = undefined;
+    entry.startedExecution = undefined;
     this.log.info(`terminal: ${sessionId}: command ended with exit code ${event.exitCode ?? 'unknown'}`);
     this.fireEnd({ sessionId, exitCode: event.exitCode, how: 'command-ended' });
   }

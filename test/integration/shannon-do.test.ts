@@ -73,17 +73,38 @@ suite('Shannon: Do', () => {
     }
   });
 
+  test('Show Terminal shows the session\'s terminal', async () => {
+    assert.ok(completedSessionId, 'depends on the first test');
+    const terminal = api.terminalFor(completedSessionId);
+    assert.ok(terminal);
+    assert.equal(await vscode.commands.executeCommand('shannon.showTerminal', completedSessionId), true);
+    await waitFor('the Shannon terminal to be active', () => vscode.window.activeTerminal === terminal);
+  });
+
   test('hostile task text reaches the CLI as one literal argument (shell integration)', async () => {
     const record = recordFile('hostile-si');
     await configure({ 'shannon.cli.args': fixtureArgs(record, '--scenario', 'complete') });
+    const terminals = new Set<vscode.Terminal | undefined>();
+    const ended = new Set<string>();
+    const endListener = vscode.window.onDidEndTerminalShellExecution((event) => {
+      const match = event.execution.commandLine.value.match(/--session-id (do_\w+)/);
+      if (match) ended.add(match[1]);
+    });
     for (const task of HOSTILE_TASKS) {
       const id = await runDo(task);
       await waitForState(hub, id, 'completed');
       assert.ok(api.terminalFor(id)?.shellIntegration, 'expected this run to use shell integration');
+      terminals.add(api.terminalFor(id));
       const start = readRecord(record).filter((entry) => entry.type === 'start').pop();
       assert.equal(start?.argv?.[1], task);
       assert.equal(start?.argv?.[4], id);
+      // A reused terminal was created for an earlier session: the id must still be this one.
+      assert.equal(start?.env?.SHANNON_SESSION_ID, id);
+      // Let the command end (as shell integration reports it), so the terminal is idle for the next run.
+      await waitFor('the command to end in the terminal', () => ended.has(id));
     }
+    endListener.dispose();
+    assert.equal(terminals.size, 1, 'an idle Shannon terminal must be reused');
     assert.deepEqual(readdirSync(workspaceDir()).filter((name) => name.includes('pwned')), []);
   });
 
@@ -109,6 +130,14 @@ suite('Shannon: Do', () => {
       await closeShannonTerminals();
       await configure({ 'terminal.integrated.shellIntegration.enabled': undefined });
     }
+  });
+
+  test('an empty task cancels quietly; multi-line or over-long tasks are refused; nothing starts', async () => {
+    const before = hub.store.list().length;
+    for (const task of ['', '   ', 'line one\nline two', 'tab\there', 'x'.repeat(4001)]) {
+      assert.equal(await vscode.commands.executeCommand('shannon.do', { task }), undefined, JSON.stringify(task.slice(0, 20)));
+    }
+    assert.equal(hub.store.list().length, before);
   });
 
   test('a missing CLI is reported and no session is created', async () => {
