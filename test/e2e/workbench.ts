@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { launchChromium, newWorkbenchPage } from '../harness/browser.mjs';
 import {
-  copyFixtureWorkspace, makeTempDir, removeTempDir, repoRoot, startCodeServer, vsixPath, workbenchUrl,
+  copyFixtureWorkspace, makeTempDir, removeTempDir, repoRoot, startCodeServer, testUserSettings, vsixPath, workbenchUrl,
   type CodeServer,
 } from '../harness/code-server.mjs';
 
@@ -16,7 +16,7 @@ export const resultsDir = path.join(repoRoot, 'test-results');
 export interface WorkbenchOptions {
   /** Extra environment for code-server and so for the extension host (e.g. PATH with a fake `shannon`). */
   env?: Record<string, string>;
-  /** User settings merged over the harness defaults. */
+  /** User settings merged over the harness defaults (which put shannon.legacy.port on a free port). */
   settings?: Record<string, unknown>;
   /** How long to wait for the workbench to appear (default 60 s). */
   timeoutMs?: number;
@@ -56,7 +56,11 @@ export class Workbench {
     let server: CodeServer | undefined;
     let browser: Browser | undefined;
     try {
-      server = await startCodeServer({ vsix: vsixPath, env: { SHANNON_IDE_DIR: ideDir, ...options.env }, settings: options.settings });
+      server = await startCodeServer({
+        vsix: vsixPath,
+        env: { SHANNON_IDE_DIR: ideDir, ...options.env },
+        settings: { ...(await testUserSettings()), ...options.settings },
+      });
       browser = await launchChromium();
       const page = await newWorkbenchPage(browser);
       await page.goto(workbenchUrl(server, workspace));

@@ -32,3 +32,5 @@ export interface CodeServer {
 }
 export function startCodeServer(options?: StartCodeServerOptions): Promise<CodeServer>;
 export function workbenchUrl(server: CodeServer, folder: string, payload?: Array<[string, string]>): string;
+export function freePort(): Promise<number>;
+export function testUserSettings(): Promise<Record<string, unknown>>;

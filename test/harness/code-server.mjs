@@ -3,7 +3,8 @@
 // for this process, fresh user-data/extensions/XDG dirs so nothing leaks into $HOME, the port read
 // from the log line, and the whole process group killed at the end.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,10 +107,11 @@ export async function startCodeServer(options = {}) {
   const extensionsDir = options.extensionsDir ?? path.join(baseDir, 'extensions');
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(
-    path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...defaultUserSettings, ...options.settings }, null, 2),
-  );
+  // Settings already in a given profile (integration.mjs writes some for desktop VS Code too) win
+  // over the defaults; options.settings win over both.
+  const settingsFile = path.join(userDataDir, 'User', 'settings.json');
+  const existing = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')) : {};
+  writeFileSync(settingsFile, JSON.stringify({ ...defaultUserSettings, ...existing, ...options.settings }, null, 2));
   if (options.vsix) installVsix(options.vsix, extensionsDir, userDataDir, baseDir);
 
   const args = [
@@ -158,6 +160,26 @@ export async function startCodeServer(options = {}) {
       return stopped;
     },
   };
+}
+
+/**
+ * A port that was free a moment ago. Tests give the hub's legacy endpoint one of these instead of
+ * the CLI's fixed 8000, so parallel runs (or a real Shannon on 8000) do not make them fail.
+ */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Settings for test profiles: the legacy endpoint on a free port rather than 8000. */
+export async function testUserSettings() {
+  return { 'shannon.legacy.port': await freePort() };
 }
 
 /** The workbench URL for a folder, optionally with the development `payload` (smoke-test driver only). */

@@ -8,10 +8,10 @@
 import { runTests } from '@vscode/test-electron';
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { copyFixtureWorkspace, makeTempDir, removeTempDir, repoRoot } from './code-server.mjs';
+import { copyFixtureWorkspace, defaultUserSettings, makeTempDir, removeTempDir, repoRoot, testUserSettings } from './code-server.mjs';
 
 const sourceDir = path.join(repoRoot, 'test', 'integration');
 const outDir = path.join(repoRoot, 'out', 'test', 'integration');
@@ -80,6 +80,10 @@ async function runOneFile(testFile) {
     const ideDir = path.join(runDir, 'shannon-ide');
     mkdirSync(ideDir);
     const desktop = process.env.SHANNON_TEST_DESKTOP_VSCODE === '1';
+    const userDataDir = path.join(runDir, 'user-data');
+    mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+    writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(
+      { ...(desktop ? defaultUserSettings : {}), ...(await testUserSettings()) }, null, 2));
     await runTests({
       vscodeExecutablePath: desktop ? undefined : hostExecutable,
       version: desktop ? process.env.SHANNON_TEST_VSCODE_VERSION ?? 'stable' : undefined,
@@ -87,7 +91,7 @@ async function runOneFile(testFile) {
       extensionTestsPath: path.join(outDir, 'index.js'),
       launchArgs: [
         workspace,
-        `--user-data-dir=${path.join(runDir, 'user-data')}`,
+        `--user-data-dir=${userDataDir}`,
         `--extensions-dir=${path.join(runDir, 'extensions')}`,
         '--disable-extensions',
       ],
