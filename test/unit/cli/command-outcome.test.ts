@@ -16,6 +16,13 @@ describe('outcomeForExit', () => {
     assert.match(outcome.kind === 'execution:failed' ? outcome.data.error : '', /code 3/);
   });
 
+  it('the shell\'s own 127 and 126 say the CLI never ran', () => {
+    const missing = outcomeForExit(127, 'command-ended');
+    assert.match(missing.kind === 'execution:failed' ? missing.data.error : '', /could not find the Shannon CLI/);
+    const notExecutable = outcomeForExit(126, 'command-ended');
+    assert.match(notExecutable.kind === 'execution:failed' ? notExecutable.data.error : '', /not executable/);
+  });
+
   it('exit 0 or an unknown code without a final event is a lost session', () => {
     assert.equal(outcomeForExit(0, 'command-ended').kind, 'lost');
     const closed = outcomeForExit(undefined, 'terminal-closed');
