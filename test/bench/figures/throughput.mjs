@@ -2,16 +2,19 @@
 // (a) plain ws forwarding (the ceiling), (b) `shannon-hub serve` unbatched and in batches of 50,
 // (c) plain socket.io forwarding. Time = first send (producer) -> last event received (subscriber),
 // both read from the machine's monotonic clock.
+import { cpuMicrosOf } from '../lib/processes.mjs';
 import { summarize } from '../lib/stats.mjs';
 import { connectPair, startForwarder, startHubServe } from '../lib/servers.mjs';
 
-async function oneRun({ target, url, token, sessionId, count, batch }) {
+/** events/s, and the server process's CPU time per event (µs) over the run. */
+async function oneRun({ target, url, token, sessionId, count, batch, serverPid }) {
   const pair = await connectPair({ target, url, token, sessionId, expect: count });
   try {
+    const cpuBefore = cpuMicrosOf(serverPid);
     pair.producer.send({ type: 'throughput', count, batch });
     const sent = await pair.producer.next('sent', 60_000);
     const done = await pair.subscriber.next('done', 60_000);
-    return count / ((done.lastAtUs - sent.t0Us) / 1e6);
+    return { rate: count / ((done.lastAtUs - sent.t0Us) / 1e6), serverCpuUs: (cpuMicrosOf(serverPid) - cpuBefore) / count };
   } finally {
     await pair.stop();
   }
@@ -31,6 +34,7 @@ export async function throughput(ctx) {
     { name: 'hub50', start: () => startHubServe(ctx), target: 'hub', batch: 50 },
   ];
   const samples = Object.fromEntries(variants.map((v) => [v.name, []]));
+  const cpu = Object.fromEntries(variants.map((v) => [v.name, []]));
   const errors = {};
   for (let run = 0; run < ctx.runs; run += 1) {
     for (const variant of variants) {
@@ -38,7 +42,11 @@ export async function throughput(ctx) {
       try {
         const server = await variant.start();
         try {
-          samples[variant.name].push(await oneRun({ target: variant.target, batch: variant.batch, count, url: server.url, token: server.token, sessionId: `bench-${variant.name}-${run}` }));
+          const { rate, serverCpuUs } = await oneRun({
+            target: variant.target, batch: variant.batch, count, url: server.url, token: server.token, serverPid: server.pid, sessionId: `bench-${variant.name}-${run}`,
+          });
+          samples[variant.name].push(rate);
+          cpu[variant.name].push(serverCpuUs);
         } finally {
           await server.stop();
         }
@@ -57,6 +65,11 @@ export async function throughput(ctx) {
     row('throughput.hub', '(b) hub, unbatched', 'hub1'),
     row('throughput.hubBatched', '(b) hub, batches of 50', 'hub50', { budget: { op: '>=', value: 150_000 } }),
   ];
+  for (const variant of variants) {
+    if (errors[variant.name]) continue;
+    const label = { ws: 'plain ws', sio: 'plain socket.io', hub1: 'hub unbatched', hub50: 'hub batched' }[variant.name];
+    rows.push({ key: `throughput.serverCpu.${variant.name}`, label: `  server CPU per event, ${label}`, unit: 'us', stats: summarize(cpu[variant.name]), note: 'user+system time of the server process / events' });
+  }
   if (stats('hub1') && stats('ws')) rows.push({ ...ratioRow('throughput.hubToWs', 'hub unbatched / plain ws', stats('hub1'), stats('ws')), budget: { op: '>=', value: 0.6 } });
   if (stats('hub1') && stats('sio')) rows.push(ratioRow('throughput.hubToSocketio', 'hub unbatched / plain socket.io', stats('hub1'), stats('sio')));
   if (stats('hub50') && stats('ws')) rows.push(ratioRow('throughput.hubBatchedToWs', 'hub batched / plain ws', stats('hub50'), stats('ws')));

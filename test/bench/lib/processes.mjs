@@ -1,6 +1,7 @@
 // Child processes for the bench: every process started here is tracked and stopped, and every
 // wait has a timeout, so a hung worker fails one figure instead of hanging the whole run.
 import { fork, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 const started = new Set();
 
@@ -117,4 +118,19 @@ export async function spawnWithReadyLine(command, args, { cwd, env, timeoutMs = 
       });
     },
   };
+}
+
+/**
+ * CPU time (user + system, microseconds) a process has used so far, from /proc (Linux). Unlike
+ * wall time it barely moves with the machine's load, so it explains a throughput figure on a
+ * busy machine. Clock ticks are 1/100 s here (getconf CLK_TCK).
+ */
+export function cpuMicrosOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000; // utime + stime, 100 ticks/s
+  } catch {
+    return NaN;
+  }
 }

@@ -25,6 +25,7 @@ export async function startHubServe(ctx, extraArgs = []) {
   return {
     url,
     token,
+    pid: hub.child.pid,
     line: hub.line,
     child: hub.child,
     async stop() {
@@ -39,7 +40,7 @@ export async function startHubServe(ctx, extraArgs = []) {
 export async function startForwarder(script) {
   const worker = forkWorker(workerPath(script));
   const { url } = await worker.next('ready', 10_000);
-  return { url, stop: () => worker.stop() };
+  return { url, pid: worker.child.pid, stop: () => worker.stop() };
 }
 
 /**
