@@ -2,8 +2,10 @@
 // the real hub, the real integrated terminal (with and without shell integration), real sockets.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import type { Hub } from '../../src/hub/hub';
 import type { ShannonExtensionApi } from '../../src/extension';
 import {
@@ -11,6 +13,7 @@ import {
   runDo, waitFor, waitForState, workspaceDir,
 } from './shannon-do-support';
 
+const execFileAsync = promisify(execFile);
 const HOSTILE_TASKS = ['"; touch pwned #', '$(touch pwned)', '`touch pwned`'];
 
 suite('Shannon: Do', () => {
@@ -58,7 +61,13 @@ suite('Shannon: Do', () => {
       assert.equal(start.env?.SHANNON_HUB_TOKEN, 'set');
       const launcherDir = (start.env?.PATH ?? '').split(path.delimiter).find((dir) => existsSync(path.join(dir, 'shannon-hub')));
       assert.ok(launcherDir, 'no shannon-hub launcher on the terminal PATH');
-      assert.match(readFileSync(path.join(launcherDir, 'shannon-hub'), 'utf8'), /ELECTRON_RUN_AS_NODE=1 exec .*dist\/shannon-hub\.js/);
+      // The launcher works without any `node` on PATH and reaches this window's hub.
+      // (Asynchronously: the hub answering it runs in this very process.)
+      const statusRun = await execFileAsync(path.join(launcherDir, 'shannon-hub'), ['status'], {
+        encoding: 'utf8', timeout: 20_000,
+        env: { PATH: '/nonexistent', SHANNON_HUB_URL: hub.url, SHANNON_HUB_TOKEN: hub.token, SHANNON_IDE_DIR: process.env.SHANNON_IDE_DIR ?? '' },
+      });
+      assert.match(statusRun.stdout, /answers: yes/);
 
       const terminal = api.terminalFor(id);
       assert.equal(terminal?.name, 'Shannon');
