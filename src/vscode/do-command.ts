@@ -42,14 +42,15 @@ export class DoCommand implements vscode.Disposable {
 
   /** Returns the new session's id, or undefined when nothing was started. */
   async run(input?: DoArguments): Promise<string | undefined> {
-    const task = input?.task !== undefined ? input.task : await this.askForTask();
+    // A task given as an argument (keybinding, another extension, tests) skips the input box.
+    const task = typeof input?.task === 'string' ? input.task : await this.askForTask();
     const validation = validateTaskText(task);
     if (!validation.ok) {
       if (validation.reason !== 'empty') void vscode.window.showErrorMessage(`Shannon: ${validation.message}`);
       return undefined;
     }
 
-    const folder = await this.pickFolder(input?.folder);
+    const folder = await this.pickFolder(typeof input?.folder === 'string' ? input.folder : undefined);
     if (folder === null) return undefined;
     const config = readConfig();
     const cwd = folder?.uri.fsPath ?? process.cwd();
