@@ -5,7 +5,7 @@
 // downloads desktop VS Code as usual; otherwise the "executable" is code-server-host.mjs, which runs
 // the same index in code-server (desktop VS Code cannot be downloaded on these machines).
 // Set SHANNON_SKIP_BUILD=1 when dist/ is already built (run-all does that).
-import { runTests } from '@vscode/test-electron';
+import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -58,11 +58,16 @@ export async function runIntegrationTests(onlyFiles = []) {
   }
   if (testFiles.length === 0) throw new Error(`No test/integration/*.test.ts files found (or none matched ${onlyFiles.join(' ')})`);
 
+  // Desktop VS Code (opt-in) is downloaded once, before the first file; otherwise our stand-in.
+  const desktop = process.env.SHANNON_TEST_DESKTOP_VSCODE === '1';
+  const executable = desktop
+    ? await downloadAndUnzipVSCode(process.env.SHANNON_TEST_VSCODE_VERSION ?? 'stable')
+    : hostExecutable;
   const results = [];
   for (const testFile of testFiles) {
-    console.log(`\n[integration] ${testFile}: fresh code-server extension host`);
+    console.log(`\n[integration] ${testFile}: fresh ${desktop ? 'desktop VS Code' : 'code-server'} extension host`);
     const started = Date.now();
-    const error = await runOneFile(testFile).then(() => undefined, (failure) => failure);
+    const error = await runOneFile(testFile, executable, desktop).then(() => undefined, (failure) => failure);
     results.push({ testFile, ok: !error, seconds: (Date.now() - started) / 1000, detail: error?.message });
   }
   console.log('\n[integration] files:');
@@ -73,20 +78,18 @@ export async function runIntegrationTests(onlyFiles = []) {
   if (failed.length > 0) throw new Error(`${failed.length} of ${results.length} integration test file(s) failed: ${failed.map((r) => r.testFile).join(', ')}`);
 }
 
-async function runOneFile(testFile) {
+async function runOneFile(testFile, executable, desktop) {
   const runDir = makeTempDir('shannon-integration-');
   try {
     const workspace = copyFixtureWorkspace(runDir);
     const ideDir = path.join(runDir, 'shannon-ide');
     mkdirSync(ideDir);
-    const desktop = process.env.SHANNON_TEST_DESKTOP_VSCODE === '1';
     const userDataDir = path.join(runDir, 'user-data');
     mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
     writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(
       { ...(desktop ? defaultUserSettings : {}), ...(await testUserSettings()) }, null, 2));
     await runTests({
-      vscodeExecutablePath: desktop ? undefined : hostExecutable,
-      version: desktop ? process.env.SHANNON_TEST_VSCODE_VERSION ?? 'stable' : undefined,
+      vscodeExecutablePath: executable,
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: path.join(outDir, 'index.js'),
       launchArgs: [
