@@ -98,7 +98,13 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
     this.storeSubscription?.dispose();
     this.store = store;
     // Store changes arrive per event; only a change of sessions, states or checkpoints matters here.
-    this.storeSubscription = store.subscribe(() => {
+    // The listener runs inside the hub's ingest path: skip batches that cannot change the tree.
+    this.storeSubscription = store.subscribe((change) => {
+      const created = change.type === 'events' && change.events.some((e) => e.kind === 'checkpoint:created');
+      // The CLI writes the checkpoint file as it reports it; re-read the disk too, so the live item
+      // gets its on-disk details even when file events are late.
+      if (created) return this.scheduleRefresh(true);
+      if (change.type === 'events' && change.fromIndex > 0 && !change.events.some((e) => e.kind.startsWith('execution:'))) return;
       if (this.signatureOf(store) !== this.sessionsSignature) this.scheduleRefresh(false);
     });
     this.scheduleRefresh(false);
