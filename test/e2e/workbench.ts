@@ -55,6 +55,7 @@ export class Workbench {
     mkdirSync(ideDir);
     let server: CodeServer | undefined;
     let browser: Browser | undefined;
+    let page: Page | undefined;
     try {
       server = await startCodeServer({
         vsix: vsixPath,
@@ -62,13 +63,20 @@ export class Workbench {
         settings: { ...(await testUserSettings()), ...options.settings },
       });
       browser = await launchChromium();
-      const page = await newWorkbenchPage(browser);
+      page = await newWorkbenchPage(browser);
       await page.goto(workbenchUrl(server, workspace));
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: options.timeoutMs ?? 60_000 });
       const workbench = new Workbench(page, browser, server, workspace, ideDir, runDir);
       openWorkbenches.add(workbench);
       return workbench;
     } catch (error) {
+      // The workbench never came up: keep what the browser showed and what code-server said.
+      if (page) {
+        mkdirSync(resultsDir, { recursive: true });
+        const file = path.join(resultsDir, 'e2e-open-failure.png');
+        await page.screenshot({ path: file, timeout: 10_000 }).then(() => console.error(`      screenshot: ${file}`), () => undefined);
+      }
+      if (server) console.error(`      code-server output (tail):\n${server.output().slice(-3000)}`);
       await browser?.close().catch(() => undefined);
       await server?.stop();
       removeTempDir(runDir);
