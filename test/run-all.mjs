@@ -36,7 +36,7 @@ const steps = [
     skipUnless: () => existsSync(path.join(repoRoot, 'test/webview/.mocharc.json')) && hasTests('test/webview', /\.test\.tsx?$/),
     timeoutMs: 5 * MINUTE,
   },
-  { name: 'integration', layers: ['integration'], command: [process.execPath, 'test/harness/integration.mjs'], env: { SHANNON_SKIP_BUILD: '1' }, timeoutMs: 8 * MINUTE },
+  { name: 'integration', layers: ['integration'], command: [process.execPath, 'test/harness/integration.mjs'], env: { SHANNON_SKIP_BUILD: '1' }, timeoutMs: 12 * MINUTE },
   { name: 'e2e', layers: ['e2e'], command: [bin('mocha'), '--config', 'test/e2e/.mocharc.cjs'], timeoutMs: 10 * MINUTE },
 ];
 
