@@ -9,4 +9,6 @@ module.exports = {
   timeout: 120000,
   slow: 30000,
   exit: true,
+  // A committed `.only` would silently skip the rest of the suite in CI.
+  'forbid-only': Boolean(process.env.CI),
 };

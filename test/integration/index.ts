@@ -9,6 +9,8 @@ export function run(): Promise<void> {
   // TDD interface (suite/test/suiteSetup/setup) with a timeout generous enough for real I/O;
   // colours off because the report travels through the workbench console to a log file or CI.
   const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, color: false, reporter: 'spec' });
+  // A committed `.only` would silently skip the rest of the suite in CI.
+  if (process.env.CI) mocha.forbidOnly();
   const grep = process.env.SHANNON_TEST_GREP;
   if (grep) mocha.grep(grep);
   // integration.mjs starts one extension host per file and names it here; all files otherwise.
