@@ -73,7 +73,24 @@ describe('shell quoting', () => {
     });
   });
 
-  describe('quoting rules for shells not installed here', () => {
+  describe('fish, executed for real when installed', () => {
+    it('every hostile string arrives as one literal argument and nothing runs', function () {
+      const fish = ['/usr/bin/fish', '/usr/local/bin/fish', '/opt/homebrew/bin/fish'].find((candidate) => existsSync(candidate));
+      if (!fish) this.skip();
+      const workDir = mkdtempSync(path.join(tmpdir(), 'shannon-quote-fish-'));
+      try {
+        const printArgv = 'process.stdout.write(JSON.stringify(process.argv.slice(1)))';
+        const commandLine = buildCommandLine('fish', process.execPath, ['-e', printArgv, ...HOSTILE]);
+        const output = execFileSync(fish!, ['--no-config', '-c', commandLine], { cwd: workDir, encoding: 'utf8', timeout: 10_000 });
+        assert.deepEqual(JSON.parse(output), HOSTILE);
+        assert.deepEqual(readdirSync(workDir), []);
+      } finally {
+        rmSync(workDir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('quoting rules (also for shells not installed here)', () => {
     it('POSIX leaves plain words bare and single-quotes the rest', () => {
       assert.equal(quotePosix('--session-id'), '--session-id');
       assert.equal(quotePosix('a b'), "'a b'");
