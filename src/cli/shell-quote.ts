@@ -18,15 +18,19 @@ export function detectShellKind(shellPath: string | undefined, platform: NodeJS.
   return platform === 'win32' ? 'pwsh' : 'posix';
 }
 
-/** POSIX sh, bash, zsh: inside single quotes nothing is special; a quote is closed, escaped, reopened. */
+/**
+ * POSIX sh, bash, zsh: inside single quotes nothing is special; a quote is closed, escaped, reopened.
+ * Only plain words stay bare; `=` and `%` are not among them (zsh expands a leading `=cmd` to a path,
+ * fish 2 a leading `%` to a process id).
+ */
 export function quotePosix(arg: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  if (/^[\w@+:,./-]+$/.test(arg)) return arg;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 /** fish: single quotes, where only backslash and the single quote need a backslash. */
 export function quoteFish(arg: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  if (/^[\w@+:,./-]+$/.test(arg)) return arg;
   return `'${arg.replace(/[\\']/g, '\\$&')}'`;
 }
 

@@ -20,6 +20,10 @@ const HOSTILE = [
   '-n',
   '',
   '%PATH% ^& %% !x!',
+  '=ls',
+  '%self',
+  '~root',
+  'a=b',
   'Füge 日本語 🚀 ‘smart’ “quotes”',
 ];
 
