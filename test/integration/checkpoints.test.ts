@@ -201,7 +201,12 @@ suite('checkpoints', () => {
   test('Compare with Current opens a diff editor: snapshot (read-only) against the workspace file', async () => {
     // Plain-text files on purpose: a .js or .md editor would activate large built-in language
     // extensions in the shared extension host, which is slow and not what this test is about.
-    const result = (await vscode.commands.executeCommand('shannon.checkpoints.compare', { folder, checkpointId: CP_ID, path: rel.data })) as CompareResult;
+    // The argument is the tree element itself, as the inline button and context menu pass it.
+    const checkpointNode = (await children()).flatMap((r) => (r.kind === 'session' || r.kind === 'folder' ? r.children : [])).find((c) => c.kind === 'checkpoint' && c.checkpointId === CP_ID);
+    assert.ok(checkpointNode);
+    const fileElement = (await children(checkpointNode)).find((f) => f.kind === 'file' && f.path === rel.data);
+    assert.ok(fileElement);
+    const result = (await vscode.commands.executeCommand('shannon.checkpoints.compare', fileElement)) as CompareResult;
     assert.ok(result.opened, !result.opened ? result.reason : '');
     const input = await waitFor('a diff tab', () => {
       const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
@@ -237,7 +242,10 @@ suite('checkpoints', () => {
     const before = { readme: unsaved, greeting: await readOrNull(rel.greeting), data: await readOrNull(rel.data), added: await readOrNull(rel.added), gone: await readOrNull(rel.gone) };
     assert.equal(before.gone, null);
 
-    const result = (await vscode.commands.executeCommand('shannon.checkpoints.restore', { folder, checkpointId: CP_ID, confirm: false })) as RestoreResult;
+    // The tree element as the menu passes it, plus the test-only `confirm: false` (no modal).
+    const node = (await children()).flatMap((r) => (r.kind === 'session' ? r.children : [])).find((c) => c.checkpointId === CP_ID);
+    assert.ok(node);
+    const result = (await vscode.commands.executeCommand('shannon.checkpoints.restore', { ...node, confirm: false })) as RestoreResult;
     assert.ok(result.restored, !result.restored ? result.reason : '');
     assert.deepEqual(result.repaired, [], 'every change reached the disk through the WorkspaceEdit');
     assert.deepEqual([...result.changed].sort(), [`change ${rel.readme}`, `change ${rel.greeting}`, `change ${rel.data}`, `create ${rel.gone}`, `delete ${rel.added}`].sort());
