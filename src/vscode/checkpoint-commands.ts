@@ -237,7 +237,8 @@ class CheckpointCommands {
 
   /**
    * The plan is about disk state: check it, and write a file directly when the editor path did not
-   * get it there (logged, and reported in the result so tests can insist it stays empty).
+   * get it there exactly, e.g. an editor with CRLF line endings converts the LF text it is given
+   * (logged, and reported in the result so tests can insist it stays empty when it should).
    */
   private async verifyOnDisk(plan: RestorePlan): Promise<{ ok: true; repaired: string[] }> {
     const repaired: string[] = [];
