@@ -145,7 +145,20 @@ class CheckpointCommands {
     return doc?.isDirty ? doc.getText() : undefined;
   };
 
+  private restoring = false;
+
+  /** One restore at a time: two interleaved restores would each plan against a moving workspace. */
   async restore(arg: unknown): Promise<RestoreResult> {
+    if (this.restoring) return this.refuse('Another restore is still running; try again when it has finished.');
+    this.restoring = true;
+    try {
+      return await this.restoreNow(arg);
+    } finally {
+      this.restoring = false;
+    }
+  }
+
+  private async restoreNow(arg: unknown): Promise<RestoreResult> {
     const resolved = resolveTarget(arg);
     if (!resolved.ok) return this.refuse(resolved.reason);
     const { folder, checkpointId, confirm } = resolved.target;
@@ -181,7 +194,7 @@ class CheckpointCommands {
       return this.refuse(`Could not write the "before restore" checkpoint, so nothing was restored: ${(err as Error).message}`);
     }
     this.log.info(`checkpoints: wrote safety checkpoint ${safetyId} before restoring ${checkpointId}`);
-    const applied = await this.apply(fresh.plan);
+    const applied = await this.apply(fresh.plan).catch((err: unknown) => ({ ok: false as const, reason: (err as Error).message }));
     if (!applied.ok) {
       return this.refuse(`Restore of ${checkpointId} failed: ${applied.reason}. The safety checkpoint ${safetyId} holds the contents from before.`);
     }
