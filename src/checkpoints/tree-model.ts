@@ -123,7 +123,8 @@ export function buildCheckpointTree(sessions: SessionSummary[], activeSessionId:
         children.push({
           kind: 'error',
           key: `error/${listing.folder}/${entry.id}`,
-          label: `${entry.id}.json`,
+          // Short, so the reason (the description) stays visible; the tooltip has the full path.
+          label: entry.id.length > 12 ? `${entry.id.slice(0, 8)}….json` : `${entry.id}.json`,
           reason: entry.reason,
           folder: listing.folder,
           file: entry.file,
