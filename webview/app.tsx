@@ -23,8 +23,10 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
   const lastAnnounced = useRef<string>('');
   const shownSessionId = useRef<string | undefined>(undefined);
 
+  const appendSink = useMemo<{ current: (() => void) | null }>(() => ({ current: null }), []);
   // Assigned during render (not in an effect) so no model change can slip in before it is set.
   model.onChange = () => setRevision((r) => r + 1);
+  model.onAppend = () => (appendSink.current ? appendSink.current() : setRevision((r) => r + 1));
 
   const session = model.session;
   shownSessionId.current = session?.id;
@@ -65,7 +67,7 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
     const first = lastAnnounced.current === '';
     lastAnnounced.current = key;
     if (!first) setAnnouncement(`Session ${STATUS_LOOK[session.state].label.toLowerCase()}: ${session.task ?? session.id}`);
-  });
+  }, [session?.id, session?.state]);
 
   // The host may drop a pin (the session was removed): keep the saved state in line after each snapshot.
   const syncedGeneration = useRef(-1);
@@ -73,9 +75,8 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
     if (!model.loaded || syncedGeneration.current === model.generation) return;
     syncedGeneration.current = model.generation;
     if (model.pinnedSessionId !== ui.pinnedSessionId) handlers.updateUi({ pinnedSessionId: model.pinnedSessionId });
-  });
+  }, [model.generation, model.loaded]);
 
-  const rowCount = filtered.update(model.events, model.generation, { kindFilter: ui.kindFilter, search: ui.search });
   const origin = session ? Date.parse(session.startedAt ?? session.createdAt) : NaN;
 
   return (
@@ -101,8 +102,9 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
             <SessionDetails session={session} collapsed={ui.collapsed} onToggle={handlers.toggleSection} run={handlers.run} />
             <EventStream
               events={model.events}
+              generation={model.generation}
               filtered={filtered}
-              rowCount={rowCount}
+              appendSink={appendSink}
               kindCounts={model.kindCounts}
               kindsVersion={model.kindsVersion}
               kindFilter={ui.kindFilter}

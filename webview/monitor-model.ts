@@ -12,6 +12,9 @@ function scheduleFrame(callback: () => void): void {
   else setTimeout(callback, 16);
 }
 
+/** What applying a message changed: nothing, only the shown session's events, or more. */
+type Change = 'none' | 'append' | 'full';
+
 export class MonitorModel {
   session: SessionSummary | null = null;
   /** The shown session's events in seq order; replaced by a snapshot, appended to by deltas. */
@@ -36,6 +39,11 @@ export class MonitorModel {
 
   /** Called at most once per applied batch, after the model changed (the app re-renders). */
   onChange: () => void = () => undefined;
+  /**
+   * Called instead of onChange when a batch only appended events to the shown session and changed
+   * nothing else: the event list updates itself without re-rendering the app (the hot path).
+   */
+  onAppend: (() => void) | null = null;
 
   constructor(private readonly post: (message: WebviewToHost) => void) {}
 
@@ -59,23 +67,27 @@ export class MonitorModel {
   flush(): void {
     const batch = this.queue;
     this.queue = [];
-    let changed = false;
-    for (const message of batch) changed = this.apply(message) || changed;
+    let changed: Change = 'none';
+    for (const message of batch) {
+      const change = this.apply(message);
+      if (change === 'full' || (change === 'append' && changed === 'none')) changed = change;
+    }
     // A frame callback still pending after a synchronous flush finds an empty queue: harmless.
-    if (changed) this.onChange();
+    if (changed === 'append' && this.onAppend) this.onAppend();
+    else if (changed !== 'none') this.onChange();
   }
 
-  private apply(message: HostToWebview): boolean {
+  private apply(message: HostToWebview): Change {
     if (message.type === 'snapshot') {
       this.applySnapshot(message);
-      return true;
+      return 'full';
     }
-    if (this.awaitingSnapshot) return false;
+    if (this.awaitingSnapshot) return 'none';
     if (message.seq !== this.lastSeq + 1) {
       // A lost message means our copy may be wrong: start over from a fresh snapshot.
       this.awaitingSnapshot = true;
       this.post({ type: 'requestSnapshot', reason: `gap: expected seq ${this.lastSeq + 1}, got ${message.seq}` });
-      return false;
+      return 'none';
     }
     this.lastSeq = message.seq;
     switch (message.type) {
@@ -84,12 +96,12 @@ export class MonitorModel {
       case 'sessions':
         this.sessions = message.sessions;
         this.activeSessionId = message.activeSessionId;
-        return true;
+        return 'full';
       case 'hub':
         this.hub = message.hub;
-        return true;
+        return 'full';
       default:
-        return false;
+        return 'none';
     }
   }
 
@@ -110,18 +122,21 @@ export class MonitorModel {
     this.generation++;
   }
 
-  private applyDelta(sessionId: string, session: SessionSummary, events: EventEnvelope[]): boolean {
+  private applyDelta(sessionId: string, session: SessionSummary, events: EventEnvelope[]): Change {
     // Deltas for a session we do not show only refresh its entry in the picker.
     if (!this.session || sessionId !== this.session.id) {
       const index = this.sessions.findIndex((s) => s.id === sessionId);
-      if (index < 0) return false;
+      if (index < 0) return 'none';
       this.sessions = this.sessions.slice();
       this.sessions[index] = session;
-      return true;
+      return 'full';
     }
-    this.session = mergeSummary(this.session, session);
+    const previous = this.session;
+    this.session = mergeSummary(previous, session);
+    const kinds = this.kindsVersion;
     this.appendEvents(events);
-    return true;
+    // Anything visible outside the list changed (summary, a new kind for the filter): full render.
+    return this.session !== previous || this.kindsVersion !== kinds ? 'full' : 'append';
   }
 
   private appendEvents(events: EventEnvelope[]): void {

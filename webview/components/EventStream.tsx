@@ -1,19 +1,20 @@
-// The event stream: toolbar (kind filter, search, time mode) over a windowed list. Rows have a
-// fixed height, so only the rows in view (plus a small overscan) exist in the DOM at any length.
+// The event stream: toolbar (kind filter, search, time mode) over the windowed list. The list
+// itself (EventListView) is imperative; this component owns its container, the follow state and
+// the "Resume following" button. Appends that change nothing else reach the list directly
+// through `appendSink`, without re-rendering the app.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { EventEnvelope } from '../../src/protocol/wire';
 import type { FilteredEvents } from '../event-filter';
-import type { TimeMode } from '../ui-state';
+import { EventListView, type ListData } from '../event-list-view';
 import { memo } from '../memo';
+import type { TimeMode } from '../ui-state';
 import { Icon } from './Icon';
-
-export const ROW_HEIGHT = 22;
-const OVERSCAN = 8;
 
 export interface EventStreamProps {
   events: EventEnvelope[];
+  /** Bumped by each snapshot (the events array was replaced). */
+  generation: number;
   filtered: FilteredEvents;
-  rowCount: number;
   kindCounts: Map<string, number>;
   /** Changes when a new kind appears; the filter's options are rebuilt only then. */
   kindsVersion: number;
@@ -23,6 +24,8 @@ export interface EventStreamProps {
   followTail: boolean;
   initialScrollTop: number;
   originMs: number | undefined;
+  /** The model calls `appendSink.current()` when only events were appended. */
+  appendSink: { current: (() => void) | null };
   onKindFilter(value: string): void;
   onSearch(value: string): void;
   onTimeMode(mode: TimeMode): void;
@@ -44,159 +47,154 @@ function kindOptions(kindCounts: Map<string, number>): { value: string; label: s
   ];
 }
 
-function kindClass(kind: string): string {
-  if (kind.endsWith(':failed') || kind === 'execution:cancelled') return 'kind-bad';
-  if (kind.endsWith(':completed')) return 'kind-good';
-  if (kind.endsWith(':halted')) return 'kind-warn';
-  return '';
-}
-
-/** One row; memoized, so an append renders only the rows that entered the window. */
-const EventRow = memo(function EventRow({ row, event, text, time }: { row: number; event: EventEnvelope; text: string; time: string }) {
+/** Filter, search and time mode; memoized so appends do not re-render it. */
+const EventToolbar = memo(function EventToolbar(props: {
+  kindCounts: Map<string, number>;
+  kindsVersion: number;
+  kindFilter: string;
+  search: string;
+  timeMode: TimeMode;
+  onKindFilter(value: string): void;
+  onSearch(value: string): void;
+  onTimeMode(mode: TimeMode): void;
+}) {
+  const options = useMemo(() => kindOptions(props.kindCounts), [props.kindsVersion, props.kindCounts]);
   return (
-    <div
-      class={`event-row ${kindClass(event.kind)}`}
-      role="listitem"
-      aria-posinset={row + 1}
-      data-seq={event.seq}
-      style={{ top: `${row * ROW_HEIGHT}px` }}
-    >
-      <span class="event-time">{time}</span>
-      <span class="event-kind">{event.kind}</span>
-      <span class="event-text" title={text}>{text}</span>
+    <div class="event-toolbar" role="search">
+      <label class="visually-hidden" for="kind-filter">Filter by kind</label>
+      <select id="kind-filter" value={props.kindFilter} onChange={(e) => props.onKindFilter((e.currentTarget as HTMLSelectElement).value)}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>{o.label}</option>
+        ))}
+        {props.kindFilter && !props.kindCounts.has(props.kindFilter) && !props.kindFilter.endsWith(':*') && (
+          <option value={props.kindFilter}>{props.kindFilter} (0)</option>
+        )}
+      </select>
+      <div class="search-box">
+        <Icon name="search" />
+        <input
+          type="search"
+          aria-label="Search events"
+          placeholder="Search events"
+          value={props.search}
+          onInput={(e) => props.onSearch((e.currentTarget as HTMLInputElement).value)}
+        />
+      </div>
+      <button
+        type="button"
+        class="icon-button time-toggle"
+        aria-pressed={props.timeMode === 'absolute'}
+        title={props.timeMode === 'absolute' ? 'Showing clock time; switch to time since start' : 'Showing time since start; switch to clock time'}
+        onClick={() => props.onTimeMode(props.timeMode === 'absolute' ? 'relative' : 'absolute')}
+      >
+        <Icon name={props.timeMode === 'absolute' ? 'clock' : 'watch'} />
+        <span class="visually-hidden">Absolute time</span>
+      </button>
     </div>
   );
 });
 
 export function EventStream(props: EventStreamProps) {
   const scroller = useRef<HTMLDivElement>(null);
-  const [viewport, setViewport] = useState({ top: props.initialScrollTop, height: 400 });
-  const [pausedAtCount, setPausedAtCount] = useState(props.rowCount);
-  const restored = useRef(false);
-  const settleTimer = useRef<ReturnType<typeof setTimeout>>();
+  const spacer = useRef<HTMLDivElement>(null);
+  const windowEl = useRef<HTMLDivElement>(null);
+  const view = useRef<EventListView | null>(null);
+  const latest = useRef(props);
+  latest.current = props;
+  const [pausedAtCount, setPausedAtCount] = useState(0);
+  const [, setAppendTick] = useState(0);
 
-  // "N new" counts rows added since the pause under the current filter, so restart it with the filter.
-  useEffect(() => setPausedAtCount(props.rowCount), [props.kindFilter, props.search]);
-
-  // Track the list's own height (the panel is resized by the user, and differs view vs editor).
-  useLayoutEffect(() => {
-    const el = scroller.current!;
-    const observer = new ResizeObserver(() => setViewport((v) => ({ ...v, height: el.clientHeight })));
-    observer.observe(el);
-    setViewport((v) => ({ ...v, height: el.clientHeight }));
-    return () => observer.disconnect();
-  }, []);
-
-  const setTop = (scrollTop: number) => setViewport((v) => (v.top === scrollTop ? v : { ...v, top: scrollTop }));
-
-  // While following, the window is derived from the row count, so an append renders once.
-  const top = props.followTail ? Math.max(0, props.rowCount * ROW_HEIGHT - viewport.height) : viewport.top;
-
-  // After every render: keep the tail in view while following, or restore the saved position once.
-  useLayoutEffect(() => {
-    const el = scroller.current!;
-    if (props.followTail) {
-      if (Math.abs(el.scrollTop - top) >= 1) el.scrollTop = top;
-      restored.current = true;
-    } else if (!restored.current && props.rowCount > 0) {
-      el.scrollTop = props.initialScrollTop;
-      restored.current = true;
-      setTop(el.scrollTop);
-    }
+  const filter = { kindFilter: props.kindFilter, search: props.search };
+  const rowCount = props.filtered.update(props.events, props.generation, filter);
+  const listData = (p: EventStreamProps, count: number): ListData => ({
+    events: p.events,
+    filtered: p.filtered,
+    rowCount: count,
+    timeMode: p.timeMode,
+    originMs: p.originMs,
+    dataKey: `${p.generation}|${p.kindFilter}|${p.search.trim()}|${p.timeMode}|${p.originMs}`,
   });
 
+  useLayoutEffect(() => {
+    const list = new EventListView(
+      scroller.current!,
+      spacer.current!,
+      windowEl.current!,
+      {
+        followChanged: (follow) => {
+          if (!follow) setPausedAtCount(latest.current.filtered.update(latest.current.events, latest.current.generation, latest.current));
+          latest.current.onFollowTail(follow);
+        },
+        scrollSettled: (top) => latest.current.onScrollSettled(top),
+      },
+      props.initialScrollTop,
+    );
+    view.current = list;
+    return () => list.dispose();
+  }, []);
 
-  const onScroll = () => {
-    const el = scroller.current!;
-    const atBottom = el.scrollTop + el.clientHeight >= props.rowCount * ROW_HEIGHT - ROW_HEIGHT / 2;
-    // Our own scroll to the tail needs no state change (the window is derived while following).
-    if (!(props.followTail && atBottom)) setTop(el.scrollTop);
-    if (props.followTail && !atBottom) {
-      setPausedAtCount(props.rowCount);
-      props.onFollowTail(false);
-    } else if (!props.followTail && atBottom && restored.current) {
-      props.onFollowTail(true);
-    }
-    clearTimeout(settleTimer.current);
-    settleTimer.current = setTimeout(() => props.onScrollSettled(el.scrollTop), 150);
-  };
+  // Every render: hand the list its data (it re-windows; unchanged rows keep their nodes).
+  useLayoutEffect(() => {
+    view.current!.update(listData(props, rowCount), props.followTail);
+  });
+
+  // Appends that changed nothing else: update the list directly, re-render only for the counter.
+  useLayoutEffect(() => {
+    props.appendSink.current = () => {
+      const p = latest.current;
+      const count = p.filtered.update(p.events, p.generation, p);
+      view.current!.update(listData(p, count), p.followTail);
+      // The "N new" counter and the empty-list text are the only things outside the list that move.
+      if (!p.followTail || count <= 1) setAppendTick((t) => t + 1);
+    };
+    return () => {
+      props.appendSink.current = null;
+    };
+  }, [props.appendSink]);
+
+  // "N new" counts rows added since the pause under the current filter, so restart it with the filter.
+  useEffect(() => setPausedAtCount(rowCount), [props.kindFilter, props.search, props.generation]);
 
   const onKeyDown = (e: KeyboardEvent) => {
-    const el = scroller.current!;
     if (e.key === 'End') {
       e.preventDefault();
       props.onFollowTail(true);
     } else if (e.key === 'Home') {
       e.preventDefault();
-      el.scrollTop = 0;
+      view.current!.scrollToTop();
     }
   };
 
-  const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(props.rowCount, Math.ceil((top + viewport.height) / ROW_HEIGHT) + OVERSCAN);
-  const options = useMemo(() => kindOptions(props.kindCounts), [props.kindsVersion, props.kindCounts]);
-  const rows = [];
-  for (let row = first; row < last; row++) {
-    const index = props.filtered.eventIndexAt(row);
-    const event = props.events[index];
-    rows.push(
-      <EventRow
-        key={event.seq}
-        row={row}
-        event={event}
-        text={props.filtered.summaryOf(props.events, index)}
-        time={props.filtered.timeOf(props.events, index, props.timeMode, props.originMs)}
-      />,
-    );
-  }
-
-  const newSincePause = Math.max(0, props.rowCount - pausedAtCount);
+  const newSincePause = Math.max(0, rowCount - pausedAtCount);
   return (
     <section class="event-stream" aria-label="Events">
-      <div class="event-toolbar" role="search">
-        <label class="visually-hidden" for="kind-filter">Filter by kind</label>
-        <select id="kind-filter" value={props.kindFilter} onChange={(e) => props.onKindFilter((e.currentTarget as HTMLSelectElement).value)}>
-          {options.map((o) => (
-            <option key={o.value} value={o.value}>{o.label}</option>
-          ))}
-          {props.kindFilter && !props.kindCounts.has(props.kindFilter) && !props.kindFilter.endsWith(':*') && (
-            <option value={props.kindFilter}>{props.kindFilter} (0)</option>
-          )}
-        </select>
-        <div class="search-box">
-          <Icon name="search" />
-          <input
-            type="search"
-            aria-label="Search events"
-            placeholder="Search events"
-            value={props.search}
-            onInput={(e) => props.onSearch((e.currentTarget as HTMLInputElement).value)}
-          />
-        </div>
-        <button
-          type="button"
-          class="icon-button time-toggle"
-          aria-pressed={props.timeMode === 'absolute'}
-          title={props.timeMode === 'absolute' ? 'Showing clock time; switch to time since start' : 'Showing time since start; switch to clock time'}
-          onClick={() => props.onTimeMode(props.timeMode === 'absolute' ? 'relative' : 'absolute')}
+      <EventToolbar
+        kindCounts={props.kindCounts}
+        kindsVersion={props.kindsVersion}
+        kindFilter={props.kindFilter}
+        search={props.search}
+        timeMode={props.timeMode}
+        onKindFilter={props.onKindFilter}
+        onSearch={props.onSearch}
+        onTimeMode={props.onTimeMode}
+      />
+      {/* The viewport has its size from the layout, the scroller fills it absolutely: that makes the
+          scroller a relayout boundary, so an append lays out the list, not the whole page. */}
+      <div class="event-viewport">
+        <div
+          ref={scroller}
+          class="event-scroll"
+          tabIndex={0}
+          role="region"
+          aria-label="Event list. Arrow keys and Page Up/Down scroll, Home goes to the first event, End follows new events."
+          onKeyDown={onKeyDown}
         >
-          <Icon name={props.timeMode === 'absolute' ? 'clock' : 'watch'} />
-          <span class="visually-hidden">Absolute time</span>
-        </button>
-      </div>
-      <div
-        ref={scroller}
-        class="event-scroll"
-        tabIndex={0}
-        role="region"
-        aria-label={`Event list, ${props.rowCount} events. Arrow keys and Page Up/Down scroll, End follows new events.`}
-        onScroll={onScroll}
-        onKeyDown={onKeyDown}
-      >
-        <div class="event-list" role="list" style={{ height: `${props.rowCount * ROW_HEIGHT}px` }}>
-          {rows}
+          {/* The spacer gives the full scroll height; the list moves the window of rows inside it. */}
+          <div ref={spacer} class="event-list">
+            <div ref={windowEl} class="event-window" role="list" />
+          </div>
+          {rowCount === 0 && <p class="muted event-empty">{props.events.length ? 'No events match the filter.' : 'No events yet.'}</p>}
         </div>
-        {props.rowCount === 0 && <p class="muted event-empty">{props.events.length ? 'No events match the filter.' : 'No events yet.'}</p>}
       </div>
       {!props.followTail && (
         <button type="button" class="resume-follow" onClick={() => props.onFollowTail(true)}>

@@ -8,7 +8,7 @@ import { Icon } from './Icon';
 import { memo } from '../memo';
 
 const SKILL_ICON: Record<SkillRun['status'], { icon: string; label: string; spin?: boolean }> = {
-  running: { icon: 'sync', label: 'running', spin: true },
+  running: { icon: 'play-circle', label: 'running' },
   completed: { icon: 'pass', label: 'completed' },
   failed: { icon: 'error', label: 'failed' },
 };

@@ -1,0 +1,187 @@
+// The windowed event list, kept outside Preact on purpose: an append is the hottest path of the
+// Monitor (DESIGN.md: <= 0.5 ms per event), and creating one row node and dropping another is far
+// cheaper than diffing a component tree. Rows have a fixed height; only the rows in view plus a
+// small overscan exist. Text goes in through textContent, so event content is never parsed as HTML.
+import type { EventEnvelope } from '../src/protocol/wire';
+import type { FilteredEvents } from './event-filter';
+import type { TimeMode } from './ui-state';
+
+export const ROW_HEIGHT = 22;
+const OVERSCAN = 6;
+/** How close to the end counts as "at the bottom" (half a row). */
+const BOTTOM_SLACK = ROW_HEIGHT / 2;
+
+export interface ListData {
+  events: EventEnvelope[];
+  filtered: FilteredEvents;
+  rowCount: number;
+  timeMode: TimeMode;
+  originMs: number | undefined;
+  /** Changes whenever the row -> event mapping changes (new snapshot, other filter). */
+  dataKey: string;
+}
+
+export interface ListCallbacks {
+  /** The user scrolled away from the tail (pause) or back to it (resume). */
+  followChanged(follow: boolean): void;
+  /** The scroll position after scrolling stopped, to save in the webview state. */
+  scrollSettled(scrollTop: number): void;
+}
+
+function kindClass(kind: string): string {
+  if (kind.endsWith(':failed') || kind === 'execution:cancelled') return 'event-row kind-bad';
+  if (kind.endsWith(':completed')) return 'event-row kind-good';
+  if (kind.endsWith(':halted')) return 'event-row kind-warn';
+  return 'event-row';
+}
+
+function span(className: string, text: string): HTMLSpanElement {
+  const el = document.createElement('span');
+  el.className = className;
+  el.textContent = text;
+  return el;
+}
+
+export class EventListView {
+  private data: ListData | undefined;
+  private follow = true;
+  private height = 0;
+  private scrollTop = 0;
+  /** Rendered rows by row number (within the current dataKey). */
+  private rows = new Map<number, HTMLElement>();
+  private dataKey = '';
+  /** The tail position we last scrolled to ourselves, and whether its scroll event is still due. */
+  private lastSetTop = -1;
+  private selfScroll = false;
+  private pendingRestore: number | undefined;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly resizeObserver: ResizeObserver;
+
+  constructor(
+    private readonly scroller: HTMLElement,
+    private readonly spacer: HTMLElement,
+    private readonly windowEl: HTMLElement,
+    private readonly callbacks: ListCallbacks,
+    initialScrollTop: number,
+  ) {
+    this.pendingRestore = initialScrollTop;
+    this.height = scroller.clientHeight;
+    this.resizeObserver = new ResizeObserver(() => {
+      this.height = this.scroller.clientHeight;
+      this.render();
+    });
+    this.resizeObserver.observe(scroller);
+    scroller.addEventListener('scroll', this.onScroll, { passive: true });
+  }
+
+  dispose(): void {
+    this.resizeObserver.disconnect();
+    this.scroller.removeEventListener('scroll', this.onScroll);
+    clearTimeout(this.settleTimer);
+  }
+
+  /** New data and/or follow mode; re-windows. Cheap when only rows were appended. */
+  update(data: ListData, follow: boolean): void {
+    if (follow && !this.follow) this.lastSetTop = -1;
+    this.follow = follow;
+    this.data = data;
+    this.render();
+  }
+
+  scrollToTop(): void {
+    this.scroller.scrollTop = 0;
+  }
+
+  private readonly onScroll = (): void => {
+    // The scroll we caused by following the tail: nothing to decide, and reading the position
+    // here would force an extra style and layout pass on every append.
+    if (this.selfScroll) {
+      this.selfScroll = false;
+      return;
+    }
+    this.lastSetTop = -1;
+    const el = this.scroller;
+    this.scrollTop = el.scrollTop;
+    const rowCount = this.data?.rowCount ?? 0;
+    const atBottom = this.scrollTop + el.clientHeight >= rowCount * ROW_HEIGHT - BOTTOM_SLACK;
+    if (this.follow && !atBottom) {
+      this.follow = false;
+      this.callbacks.followChanged(false);
+    } else if (!this.follow && atBottom && this.pendingRestore === undefined) {
+      this.follow = true;
+      this.callbacks.followChanged(true);
+    }
+    this.render();
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => this.callbacks.scrollSettled(this.scrollTop), 150);
+  };
+
+  private render(): void {
+    const data = this.data;
+    if (!data) return;
+    if (data.dataKey !== this.dataKey) {
+      this.dataKey = data.dataKey;
+      this.rows.clear();
+      this.windowEl.replaceChildren();
+    }
+    const total = data.rowCount * ROW_HEIGHT;
+    this.spacer.style.height = `${total}px`;
+
+    let top: number;
+    if (this.follow) {
+      top = Math.max(0, total - this.height);
+      if (top !== this.lastSetTop) {
+        this.lastSetTop = top;
+        // At 0 there may be no scroll event to swallow; a spurious one there is harmless anyway.
+        this.selfScroll = top > 0;
+        this.scroller.scrollTop = top;
+      }
+      this.scrollTop = top;
+      this.pendingRestore = undefined;
+    } else {
+      if (this.pendingRestore !== undefined && data.rowCount > 0) {
+        // First data after a reload while paused: go back to where the user was.
+        this.scroller.scrollTop = this.pendingRestore;
+        this.scrollTop = this.scroller.scrollTop;
+        this.pendingRestore = undefined;
+      }
+      top = this.scrollTop;
+    }
+
+    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(data.rowCount, Math.ceil((top + this.height) / ROW_HEIGHT) + OVERSCAN);
+    for (const [row, el] of this.rows) {
+      if (row < first || row >= last) {
+        el.remove();
+        this.rows.delete(row);
+      }
+    }
+    // Insert missing rows in order; rows already present keep their nodes.
+    let cursor = this.windowEl.firstChild;
+    for (let row = first; row < last; row++) {
+      let el = this.rows.get(row);
+      if (!el) {
+        el = this.createRow(data, row);
+        this.rows.set(row, el);
+      }
+      if (el === cursor) cursor = cursor.nextSibling;
+      else this.windowEl.insertBefore(el, cursor);
+    }
+    this.windowEl.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
+  }
+
+  private createRow(data: ListData, row: number): HTMLElement {
+    const index = data.filtered.eventIndexAt(row);
+    const event = data.events[index];
+    const text = data.filtered.summaryOf(data.events, index);
+    const el = document.createElement('div');
+    el.className = kindClass(event.kind);
+    el.setAttribute('role', 'listitem');
+    el.setAttribute('aria-posinset', String(row + 1));
+    el.dataset.seq = String(event.seq);
+    const textSpan = span('event-text', text);
+    textSpan.title = text;
+    el.append(span('event-time', data.filtered.timeOf(data.events, index, data.timeMode, data.originMs)), span('event-kind', event.kind), textSpan);
+    return el;
+  }
+}
