@@ -60,6 +60,10 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     await page.locator('.event-row[data-seq="6"]', { hasText: 'event 6' }).waitFor();
     assert.deepEqual(await m().renderedSeqs(), [1, 2, 3, 4, 5, 6]);
     assert.equal((await m().posted()).filter((x) => x.type === 'requestSnapshot').length, 0);
+    // A delta with a kind not seen before also reaches the kind filter.
+    await m().send(delta(8, session({ lastSeq: 7 }), [event(7, 'checkpoint:created', { checkpointId: 'cp_9', label: 'fresh checkpoint' })]));
+    await page.locator('.event-row[data-seq="7"]', { hasText: 'fresh checkpoint' }).waitFor();
+    await page.locator('#kind-filter option[value="checkpoint:created"]').waitFor({ state: 'attached' });
   });
 
   it('asks for a new snapshot on a seq gap and ignores deltas until it arrives', async () => {
