@@ -141,6 +141,41 @@ suite('Shannon: Do', () => {
     }
   });
 
+  for (const shell of ['/usr/bin/zsh', '/usr/bin/fish']) {
+    test(`hostile task text reaches the CLI literally from a ${path.basename(shell)} terminal (skipped when not installed)`, async function () {
+      if (!existsSync(shell)) this.skip();
+      this.timeout(90_000);
+      await closeShannonTerminals();
+      await configure({
+        'terminal.integrated.profiles.linux': { 'shannon-test-shell': { path: shell } },
+        'terminal.integrated.defaultProfile.linux': 'shannon-test-shell',
+      });
+      // The workbench applies the profile asynchronously; new terminals use it once env.shell says so.
+      await waitFor(`the default shell to become ${shell} (is ${vscode.env.shell})`, () => vscode.env.shell === shell, 15_000);
+      try {
+        const record = recordFile(`hostile-${path.basename(shell)}`);
+        await configure({ 'shannon.cli.args': fixtureArgs(record, '--scenario', 'complete') });
+        const tasks = [...HOSTILE_TASKS, '=ls', '%self', "it's !! a test"];
+        for (const [index, task] of tasks.entries()) {
+          const id = await runDo(task);
+          await waitForState(hub, id, 'completed');
+          await waitFor('the fixture to exit', () => readRecord(record).filter((entry) => entry.type === 'exit').length === index + 1);
+          const start = readRecord(record).filter((entry) => entry.type === 'start').pop();
+          assert.equal(start?.argv?.[1], task);
+          assert.equal(start?.env?.SHANNON_SESSION_ID, id);
+          // Make sure the run really happened in that shell (VS Code reports it on the terminal).
+          await waitFor(`the terminal to report ${path.basename(shell)} (reports ${(api.terminalFor(id)?.state as { shell?: string } | undefined)?.shell}, shell integration ${!!api.terminalFor(id)?.shellIntegration})`, () =>
+            (api.terminalFor(id)?.state as { shell?: string } | undefined)?.shell === path.basename(shell), 10_000);
+        }
+        assert.deepEqual(readdirSync(workspaceDir()).filter((name) => name.includes('pwned')), []);
+      } finally {
+        await closeShannonTerminals();
+        await configure({ 'terminal.integrated.profiles.linux': undefined, 'terminal.integrated.defaultProfile.linux': undefined });
+        await waitFor('the default shell to be restored', () => vscode.env.shell !== shell, 15_000);
+      }
+    });
+  }
+
   test('an empty task cancels quietly; multi-line or over-long tasks are refused; nothing starts', async () => {
     const before = hub.store.list().length;
     for (const task of ['', '   ', 'line one\nline two', 'tab\there', 'x'.repeat(4001)]) {
