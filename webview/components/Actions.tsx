@@ -39,19 +39,21 @@ function ActionButton(props: {
   icon: string;
   availability: Availability;
   run: (command: WebviewCommand) => void;
+  /** Show only the icon (the label stays for screen readers); keeps the row on one line in a narrow panel. */
+  iconOnly?: boolean;
 }) {
   const { enabled, title } = props.availability;
   return (
     <button
       type="button"
-      class="action"
+      class={props.iconOnly ? 'action icon-action' : 'action'}
       data-command={props.command}
       aria-disabled={enabled ? undefined : 'true'}
       title={title}
       onClick={() => enabled && props.run(props.command)}
     >
       <Icon name={props.icon} />
-      <span>{props.label}</span>
+      <span class={props.iconOnly ? 'visually-hidden' : undefined}>{props.label}</span>
     </button>
   );
 }
@@ -63,8 +65,8 @@ export function Actions({ session, run }: { session: SessionSummary; run: (comma
       <ActionButton command="halt" label="Halt" icon="debug-pause" availability={steering(session, 'halt')} run={run} />
       <ActionButton command="resume" label="Resume" icon="debug-continue" availability={steering(session, 'resume')} run={run} />
       <ActionButton command="cancel" label="Cancel" icon="debug-stop" availability={steering(session, 'cancel')} run={run} />
-      <ActionButton command="showTerminal" label="Terminal" icon="terminal" availability={always('Show the terminal running this session')} run={run} />
-      <ActionButton command="openLog" label="Log" icon="output" availability={always('Open the session log (JSONL journal)')} run={run} />
+      <ActionButton command="showTerminal" label="Show Terminal" icon="terminal" availability={always('Show Terminal: the terminal running this session')} run={run} iconOnly />
+      <ActionButton command="openLog" label="Open Log" icon="output" availability={always('Open Log: the session log (JSONL journal)')} run={run} iconOnly />
     </div>
   );
 }
