@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { journalFileName } from '../hub/journal';
 import type { ControlCommand } from '../protocol/wire';
 import type { HubStatus } from '../protocol/session';
+import { FINAL_STATES } from '../protocol/session';
 import type { DoArguments, DoCommand } from './do-command';
 import type { HubService } from './hub-service';
 import type { TerminalRunner } from './terminal-runner';
@@ -46,6 +47,10 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     if (!session || !hub) {
       void vscode.window.showInformationMessage('Shannon: there is no session to steer.');
       return 'no-session';
+    }
+    if (FINAL_STATES.has(session.state)) {
+      void vscode.window.showInformationMessage(`Shannon: session ${session.id} has already ended (${session.state}).`);
+      return 'unsupported';
     }
     if (!session.unauthenticated && hub.sendControl(session.id, command)) {
       log.info(`control: ${command} sent to ${session.id}`);

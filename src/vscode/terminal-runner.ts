@@ -121,7 +121,8 @@ export class TerminalRunner implements vscode.Disposable {
   /** Ctrl-C to the session's terminal, for CLIs that cannot be cancelled over the protocol. */
   interrupt(sessionId: string): boolean {
     const terminal = this.terminalFor(sessionId);
-    if (!terminal) return false;
+    // A reused terminal may be running a newer session by now: never interrupt that one.
+    if (!terminal || this.tracked.get(terminal)?.busyWith !== sessionId) return false;
     terminal.sendText('\u0003', false);
     this.log.info(`terminal: ${sessionId}: sent Ctrl-C`);
     return true;
@@ -189,6 +190,9 @@ export class TerminalRunner implements vscode.Disposable {
     const entry = this.tracked.get(terminal);
     if (!entry) return;
     this.tracked.delete(terminal);
+    for (const [sessionId, sessionTerminal] of this.bySession) {
+      if (sessionTerminal === terminal) this.bySession.delete(sessionId);
+    }
     const sessionId = entry.busyWith;
     if (!sessionId) return;
     // The shell's exit status, not the CLI's: only a hint, so a close counts as an interrupted run.

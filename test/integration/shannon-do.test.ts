@@ -282,6 +282,8 @@ suite('Shannon: Do', () => {
     const summary = await waitForState(hub, id, 'cancelled');
     assert.equal(summary.exitCode, 130);
     assert.ok(readRecord(record).some((entry) => entry.type === 'signal' && entry.signal === 'SIGINT'), 'the CLI did not get SIGINT');
+    // An ended session is not steered again (its terminal may already run the next one).
+    assert.equal(await vscode.commands.executeCommand('shannon.cancel', id), 'unsupported');
   });
 
   test('two sessions: the newest unfinished one is active, and the status bar follows it', async function () {
