@@ -58,15 +58,24 @@ function ActionButton(props: {
   );
 }
 
+/** Halt / Resume / Cancel: the steering row under the header. */
 export function Actions({ session, run }: { session: SessionSummary; run: (command: WebviewCommand) => void }) {
-  const always = (title: string): Availability => ({ enabled: true, title });
   return (
-    <div class="actions" role="toolbar" aria-label="Session actions">
+    <div class="actions" role="toolbar" aria-label="Steer the session">
       <ActionButton command="halt" label="Halt" icon="debug-pause" availability={steering(session, 'halt')} run={run} />
       <ActionButton command="resume" label="Resume" icon="debug-continue" availability={steering(session, 'resume')} run={run} />
       <ActionButton command="cancel" label="Cancel" icon="debug-stop" availability={steering(session, 'cancel')} run={run} />
+    </div>
+  );
+}
+
+/** Show Terminal / Open Log as icons next to the session id, so a narrow panel keeps one action row. */
+export function SessionLinks({ run }: { run: (command: WebviewCommand) => void }) {
+  const always = (title: string): Availability => ({ enabled: true, title });
+  return (
+    <>
       <ActionButton command="showTerminal" label="Show Terminal" icon="terminal" availability={always('Show Terminal: the terminal running this session')} run={run} iconOnly />
       <ActionButton command="openLog" label="Open Log" icon="output" availability={always('Open Log: the session log (JSONL journal)')} run={run} iconOnly />
-    </div>
+    </>
   );
 }

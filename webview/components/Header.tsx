@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { SessionSummary } from '../../src/protocol/session';
 import type { WebviewCommand } from '../../src/protocol/webview';
 import { formatClock } from '../format';
-import { Actions } from './Actions';
+import { Actions, SessionLinks } from './Actions';
 import { Icon } from './Icon';
 import { STATUS_LOOK, isUnfinished } from './status';
 import { memo } from '../memo';
@@ -75,6 +75,7 @@ function HeaderView(props: {
         <button type="button" class="icon-button" title="Copy session id" aria-label="Copy session id" onClick={() => props.copy(session.id)}>
           <Icon name="copy" />
         </button>
+        <SessionLinks run={props.run} />
       </div>
       <Progress session={session} />
       {session.state === 'failed' && session.error && <p class="session-error">{session.error}</p>}
