@@ -105,7 +105,7 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
               generation={model.generation}
               filtered={filtered}
               appendSink={appendSink}
-              kindCounts={model.kindCounts}
+              kinds={model.kinds}
               kindsVersion={model.kindsVersion}
               kindFilter={ui.kindFilter}
               search={ui.search}

@@ -15,7 +15,7 @@ export interface EventStreamProps {
   /** Bumped by each snapshot (the events array was replaced). */
   generation: number;
   filtered: FilteredEvents;
-  kindCounts: Map<string, number>;
+  kinds: Set<string>;
   /** Changes when a new kind appears; the filter's options are rebuilt only then. */
   kindsVersion: number;
   kindFilter: string;
@@ -33,8 +33,8 @@ export interface EventStreamProps {
   onScrollSettled(scrollTop: number): void;
 }
 
-function kindOptions(kindCounts: Map<string, number>): { value: string; label: string }[] {
-  const kinds = [...kindCounts.keys()].sort();
+function kindOptions(kindSet: Set<string>): { value: string; label: string }[] {
+  const kinds = [...kindSet].sort();
   const families = new Set<string>();
   for (const kind of kinds) {
     const colon = kind.indexOf(':');
@@ -49,7 +49,7 @@ function kindOptions(kindCounts: Map<string, number>): { value: string; label: s
 
 /** Filter, search and time mode; memoized so appends do not re-render it. */
 const EventToolbar = memo(function EventToolbar(props: {
-  kindCounts: Map<string, number>;
+  kinds: Set<string>;
   kindsVersion: number;
   kindFilter: string;
   search: string;
@@ -58,7 +58,7 @@ const EventToolbar = memo(function EventToolbar(props: {
   onSearch(value: string): void;
   onTimeMode(mode: TimeMode): void;
 }) {
-  const options = useMemo(() => kindOptions(props.kindCounts), [props.kindsVersion, props.kindCounts]);
+  const options = useMemo(() => kindOptions(props.kinds), [props.kindsVersion, props.kinds]);
   return (
     <div class="event-toolbar" role="search">
       <label class="visually-hidden" for="kind-filter">Filter by kind</label>
@@ -66,7 +66,7 @@ const EventToolbar = memo(function EventToolbar(props: {
         {options.map((o) => (
           <option key={o.value} value={o.value}>{o.label}</option>
         ))}
-        {props.kindFilter && !props.kindCounts.has(props.kindFilter) && !props.kindFilter.endsWith(':*') && (
+        {props.kindFilter && !props.kinds.has(props.kindFilter) && !props.kindFilter.endsWith(':*') && (
           <option value={props.kindFilter}>{props.kindFilter} (0)</option>
         )}
       </select>
@@ -169,7 +169,7 @@ export function EventStream(props: EventStreamProps) {
   return (
     <section class="event-stream" aria-label="Events">
       <EventToolbar
-        kindCounts={props.kindCounts}
+        kinds={props.kinds}
         kindsVersion={props.kindsVersion}
         kindFilter={props.kindFilter}
         search={props.search}
