@@ -82,7 +82,12 @@ class MonitorHost {
     const connection = new MonitorConnection(this.deps.hub, {
       post: (message) => {
         // A hidden view's page may be gone; the next `ready` re-syncs it, so a dropped post is harmless.
-        webview.postMessage(message).then(undefined, (error: unknown) => log.debug?.(`monitor (${where}): post failed: ${String(error)}`));
+        // A disposed webview throws instead of rejecting: same treatment.
+        try {
+          webview.postMessage(message).then(undefined, (error: unknown) => log.debug?.(`monitor (${where}): post failed: ${String(error)}`));
+        } catch (error) {
+          log.debug?.(`monitor (${where}): post failed: ${String(error)}`);
+        }
       },
       runCommand: (command, sessionId) => this.runCommand(command, sessionId),
       copy: (text) => {
