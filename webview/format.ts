@@ -13,11 +13,18 @@ function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-function step(data: Record<string, unknown>): string {
-  const index = num(data.stepIndex) ?? num(data.currentStep);
-  const total = num(data.stepsTotal);
+/**
+ * "step k/n" for a zero-based step index (Shannon's step_index counts from 0; people count from 1).
+ * Empty when the index is unknown.
+ */
+export function stepLabel(index: number | undefined, total: number | undefined): string {
   if (index === undefined) return '';
-  return total === undefined ? ` (step ${index})` : ` (step ${index}/${total})`;
+  return total ? `step ${index + 1}/${total}` : `step ${index + 1}`;
+}
+
+function step(data: Record<string, unknown>): string {
+  const label = stepLabel(num(data.stepIndex) ?? num(data.currentStep), num(data.stepsTotal));
+  return label ? ` (${label})` : '';
 }
 
 function compactJson(data: Record<string, unknown>): string {

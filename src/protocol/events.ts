@@ -5,6 +5,8 @@ import { z } from 'zod';
 
 const text = z.string().max(64 * 1024);
 const count = z.number().int().nonnegative();
+// Step numbers (`stepIndex`, `currentStep`) are zero-based, as Shannon's own `step_index`;
+// views add one when they show them. `stepsTotal` is a count.
 const durationMs = z.number().nonnegative();
 
 export const ExecutionStartedData = z.looseObject({

@@ -49,14 +49,14 @@ export function logEvents(firstSeq: number, count: number): EventEnvelope[] {
 export function realisticRun(): { summary: SessionSummary; events: EventEnvelope[] } {
   const events: EventEnvelope[] = [
     event(1, 'execution:started', { task: 'Add a dark mode toggle to the settings page', stepsTotal: 4 }),
-    event(2, 'skill:started', { skillName: 'analyze_codebase', stepIndex: 1, stepsTotal: 4 }),
+    event(2, 'skill:started', { skillName: 'analyze_codebase', stepIndex: 0, stepsTotal: 4 }),
     event(3, 'log', { level: 'info', message: 'Scanning 214 files in src/' }),
-    event(4, 'skill:completed', { skillName: 'analyze_codebase', stepIndex: 1, durationMs: 4200 }),
+    event(4, 'skill:completed', { skillName: 'analyze_codebase', stepIndex: 0, durationMs: 4200 }),
     event(5, 'checkpoint:created', { checkpointId: 'cp_001', label: 'after analyze_codebase', skillName: 'analyze_codebase', files: ['src/settings.tsx'] }),
-    event(6, 'skill:started', { skillName: 'write_code', stepIndex: 2, stepsTotal: 4 }),
+    event(6, 'skill:started', { skillName: 'write_code', stepIndex: 1, stepsTotal: 4 }),
     event(7, 'file:changed', { path: 'src/settings/ThemeToggle.tsx', operation: 'created' }),
     event(8, 'file:changed', { path: 'src/settings/index.tsx', operation: 'modified' }),
-    event(9, 'execution:progress', { progress: 45, message: 'Writing the toggle component', currentStep: 2, stepsTotal: 4 }),
+    event(9, 'execution:progress', { progress: 45, message: 'Writing the toggle component', currentStep: 1, stepsTotal: 4 }),
     event(10, 'log', { level: 'warn', message: 'No tests found for src/settings; creating some' }),
   ];
   const summary = session({
@@ -65,11 +65,11 @@ export function realisticRun(): { summary: SessionSummary; events: EventEnvelope
     progress: 45,
     progressMessage: 'Writing the toggle component',
     currentSkill: 'write_code',
-    currentStep: 2,
+    currentStep: 1,
     stepsTotal: 4,
     skills: [
-      { name: 'analyze_codebase', status: 'completed', stepIndex: 1, stepsTotal: 4, durationMs: 4200 },
-      { name: 'write_code', status: 'running', stepIndex: 2, stepsTotal: 4, startedAt: new Date(START + 1500).toISOString() },
+      { name: 'analyze_codebase', status: 'completed', stepIndex: 0, stepsTotal: 4, durationMs: 4200 },
+      { name: 'write_code', status: 'running', stepIndex: 1, stepsTotal: 4, startedAt: new Date(START + 1500).toISOString() },
     ],
     checkpoints: [{ id: 'cp_001', label: 'after analyze_codebase', skillName: 'analyze_codebase', ts: new Date(START + 1250).toISOString() }],
     filesChanged: ['src/settings/ThemeToggle.tsx', 'src/settings/index.tsx'],

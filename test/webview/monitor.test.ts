@@ -381,7 +381,7 @@ describe('Monitor webview (Chromium, production bundle)', function () {
       const { summary, events } = realisticRun();
       const failedRun = session({
         ...summary,
-        skills: [...summary.skills.slice(0, 1), { name: 'run_tests', status: 'failed', stepIndex: 2, stepsTotal: 4, durationMs: 12_400, error: 'npm test exited with code 1: 2 failing' }, { ...summary.skills[1], stepIndex: 3 }],
+        skills: [...summary.skills.slice(0, 1), { name: 'run_tests', status: 'failed', stepIndex: 1, stepsTotal: 4, durationMs: 12_400, error: 'npm test exited with code 1: 2 failing' }, { ...summary.skills[1], stepIndex: 2 }],
       });
       await m().send(snapshot(1, failedRun, [...events, ...logEvents(11, 30)]));
       await m().page.locator('.event-row[data-seq="40"]').waitFor();

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionSummary } from '../../src/protocol/session';
 import type { WebviewCommand } from '../../src/protocol/webview';
-import { formatClock } from '../format';
+import { formatClock, stepLabel } from '../format';
 import { Actions, SessionLinks } from './Actions';
 import { Icon } from './Icon';
 import { STATUS_LOOK, isUnfinished } from './status';
@@ -29,8 +29,7 @@ function Elapsed({ session }: { session: SessionSummary }) {
 
 function Progress({ session }: { session: SessionSummary }) {
   const known = typeof session.progress === 'number' && Number.isFinite(session.progress);
-  const stepText =
-    session.currentStep !== undefined && session.stepsTotal ? `step ${session.currentStep}/${session.stepsTotal}` : '';
+  const stepText = session.stepsTotal ? stepLabel(session.currentStep, session.stepsTotal) : '';
   if (!known && !stepText && !session.progressMessage) return null;
   const value = known ? Math.max(0, Math.min(100, session.progress!)) : undefined;
   return (

@@ -3,7 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import type { SessionSummary, SkillRun } from '../../src/protocol/session';
 import type { WebviewCommand } from '../../src/protocol/webview';
-import { formatDuration } from '../format';
+import { formatDuration, stepLabel } from '../format';
 import { Icon } from './Icon';
 import { memo } from '../memo';
 
@@ -44,14 +44,14 @@ function skillDuration(skill: SkillRun): string {
 
 function SkillItem({ skill }: { skill: SkillRun }) {
   const look = SKILL_ICON[skill.status];
-  const step = skill.stepIndex !== undefined ? `${skill.stepIndex}${skill.stepsTotal ? `/${skill.stepsTotal}` : ''}` : '';
+  const step = stepLabel(skill.stepIndex, skill.stepsTotal);
   return (
     <li class={`skill skill-${skill.status}`} aria-current={skill.status === 'running' ? 'step' : undefined}>
       <div class="skill-line">
         <Icon name={look.icon} spin={look.spin} class={`skill-icon skill-icon-${skill.status}`} />
         <span class="visually-hidden">{look.label}: </span>
         <span class="skill-name">{skill.name}</span>
-        {step && <span class="skill-step">step {step}</span>}
+        {step && <span class="skill-step">{step}</span>}
         <span class="skill-duration">{skillDuration(skill)}</span>
       </div>
       {skill.status === 'failed' && (
