@@ -1,5 +1,6 @@
 // First proof that the harness runs the real extension in a real extension host:
-// it activates, registers its commands, and activate() stays within its 50 ms budget (issue 2).
+// it activates, registers its commands, and reports how long activate() took. The 50 ms budget
+// itself is checked by `npm run bench` (speed is measured there, never asserted in a timed test).
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -7,7 +8,6 @@ import * as vscode from 'vscode';
 import type { ShannonExtensionApi } from '../../src/extension';
 
 const EXTENSION_ID = 'shannon.shannon-vscode';
-const ACTIVATION_BUDGET_MS = 50;
 
 suite('activation', () => {
   test('the extension is present and activates', async () => {
@@ -23,11 +23,10 @@ suite('activation', () => {
     assert.ok(commands.includes('shannon.do'), 'shannon.do is not registered');
   });
 
-  test(`activate() takes under ${ACTIVATION_BUDGET_MS} ms`, async () => {
+  test('activate() measures and reports its own duration', async () => {
     const api = await vscode.extensions.getExtension<ShannonExtensionApi>(EXTENSION_ID)!.activate();
-    console.log(`      activate() took ${api.activationMs.toFixed(2)} ms`);
-    assert.ok(api.activationMs >= 0 && api.activationMs < ACTIVATION_BUDGET_MS,
-      `activate() took ${api.activationMs.toFixed(1)} ms (budget ${ACTIVATION_BUDGET_MS} ms)`);
+    assert.ok(Number.isFinite(api.activationMs) && api.activationMs > 0, `activationMs is ${api.activationMs}`);
+    console.log(`      activate() took ${api.activationMs.toFixed(2)} ms (budget 50 ms, checked by npm run bench)`);
   });
 
   test('the hub starts with its lock file in SHANNON_IDE_DIR, never in ~/.shannon', async () => {
