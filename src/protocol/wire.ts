@@ -88,17 +88,22 @@ export const CloseCode = {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
 
-/** Parse a text frame from a client: never throws; a bad frame becomes an error code + reason. */
-export function parseClientFrame(text: string): ParseResult<ClientFrame> {
+/** JSON text -> schema-checked value; never throws: bad input becomes an error code + reason. */
+function parseJsonFrame<T>(text: string, schema: z.ZodType<T>): ParseResult<T> {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     return { ok: false, code: 'bad_json', message: `not JSON: ${(error as Error).message}` };
   }
-  const parsed = ClientFrame.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) return { ok: false, code: 'bad_frame', message: describeIssues(parsed.error) };
   return { ok: true, value: parsed.data };
+}
+
+/** Parse a text frame from a client (hub side). */
+export function parseClientFrame(text: string): ParseResult<ClientFrame> {
+  return parseJsonFrame(text, ClientFrame);
 }
 
 const MAX_DESCRIBED_ISSUES = 10;
@@ -127,13 +132,5 @@ export function validateEventData(event: EventEnvelope): ParseResult<EventEnvelo
 
 /** Parse a frame the hub sent (used by the reporter library). */
 export function parseHubFrame(text: string): ParseResult<HubFrame> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, code: 'bad_json', message: `not JSON: ${(error as Error).message}` };
-  }
-  const parsed = HubFrame.safeParse(json);
-  if (!parsed.success) return { ok: false, code: 'bad_frame', message: z.prettifyError(parsed.error) };
-  return { ok: true, value: parsed.data };
+  return parseJsonFrame(text, HubFrame);
 }
