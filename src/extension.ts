@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): ShannonExtensionApi 
     ...registerCommands({ doCommand, hubService: service, runner, log }),
   );
 
-  // Views are written by other parts of the team; a failure there must not take the commands down.
+  // A view that fails to register must not take the commands and the hub down with it.
   try {
     registerMonitor(context, {
       store: service.ready.then((hub) => hub.store),

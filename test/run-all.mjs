@@ -1,7 +1,7 @@
 // `npm test`: every test layer in order, stopping at the first failure, with a summary at the end.
 //   npm test                          all layers
 //   npm test -- unit webview          only these layers (builds/provisioning they need still run)
-// Layers: static (typecheck + lint), unit, webview, integration, e2e. See /work/team/HARNESS.md.
+// Layers: static (typecheck + lint), unit, webview, integration, e2e. See test/README.md.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';

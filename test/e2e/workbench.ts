@@ -1,7 +1,7 @@
 // Shared helpers for UI end-to-end tests: a real code-server workbench with the extension
 // installed from the packaged .vsix (so a file missing from the package fails a test), driven by
 // Debian's Chromium through playwright-core. Every wait has a timeout; close() stops everything.
-// How to use: see /work/team/HARNESS.md.
+// How to use: see test/README.md.
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';

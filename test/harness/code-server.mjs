@@ -1,5 +1,5 @@
 // Start and stop a real code-server (VS Code 1.139 in the browser) for tests and `npm start`.
-// Facts this relies on are in /work/shared/reference/real-vscode-testing.md: Node 24 on PATH only
+// What this relies on (code-server 4.139.1 on Node 24; see test/README.md): Node 24 on PATH only
 // for this process, fresh user-data/extensions/XDG dirs so nothing leaks into $HOME, the port read
 // from the log line, and the whole process group killed at the end.
 import { spawnSync } from 'node:child_process';
