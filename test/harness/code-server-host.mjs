@@ -5,7 +5,7 @@
 // on these machines, so we run the same test index in code-server's Node extension host instead:
 // the web workbench takes those two paths from the `payload` URL query (honoured only with the
 // smoke-test driver on) and reports the test log and exit code through two page functions,
-// codeAutomationLog and codeAutomationExit. (the recipe for a real VS Code on machines that cannot download desktop VS Code).
+// codeAutomationLog and codeAutomationExit.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
