@@ -56,6 +56,15 @@ function provisionNode24() {
   run('npm', ['install', '--no-save', '--no-package-lock', '--prefix', path.dirname(path.dirname(node24Dir)), NODE24_PACKAGE]);
 }
 
+/**
+ * The environment minus what an enclosing `npm test` / `npm start` exported (npm_config_*,
+ * npm_package_*, ...). Inherited, npm_config_user_agent still says Node 20, and code-server's
+ * postinstall reads the Node version from it and refuses to install.
+ */
+function withoutNpmRunEnv(env) {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+}
+
 function provisionCodeServer() {
   const marker = path.join(codeServerDir, '.complete');
   if (existsSync(marker) && existsSync(codeServerBin)) return;
@@ -65,7 +74,7 @@ function provisionCodeServer() {
   // code-server's postinstall refuses any Node major but 24, and node-gyp must build against
   // Node 24's headers (this machine's npmrc points nodedir at Node 20's).
   run('npm', ['install', '--no-package-lock', '--prefix', codeServerDir, `code-server@${CODE_SERVER_VERSION}`], {
-    env: { ...process.env, PATH: `${node24Bin}:${process.env.PATH}`, npm_config_nodedir: node24Dir },
+    env: { ...withoutNpmRunEnv(process.env), PATH: `${node24Bin}:${process.env.PATH}`, npm_config_nodedir: node24Dir },
   });
   writeFileSync(marker, new Date().toISOString());
 }
