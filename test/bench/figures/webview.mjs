@@ -14,6 +14,7 @@ export async function webview(ctx) {
     { key: 'webview.snapshotDelivery', label: '  snapshot delivery (postMessage clone), not in the above', unit: 'ms', stats: pick('deliveryMs') },
     { key: 'webview.appendP50', label: 'webview per append, p50', unit: 'ms', stats: p50, budget: { op: '<=', value: 0.5 } },
     { key: 'webview.appendP99', label: 'webview per append, p99', unit: 'ms', stats: pick('appendP99Ms') },
+    { key: 'webview.bareAppend', label: '  reference: bare DOM append + layout, blank page, p50', unit: 'ms', stats: pick('bareAppendP50Ms') },
     { key: 'webview.burst', label: '  1000 appends in a burst, per append (wall)', unit: 'ms', stats: pick('burstPerAppendMs') },
   ];
 }

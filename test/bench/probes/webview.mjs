@@ -14,6 +14,8 @@
 //   runs before the bundle's and one after it) + the animation frame that applies it (an rAF
 //   callback queued before the bundle's and one after it, the latter forcing layout). Idle time
 //   waiting for the frame is not counted; paint is not included.
+// - bare append (reference): in a blank page of the same browser, one div appended to a scrolled
+//   list plus a forced layout inside an animation frame: the floor under any append here.
 // - burst: 1000 deltas posted back to back; wall time until the last one is in the DOM / 1000
 //   (per-frame batching amortizes the render over the burst).
 import { createServer } from 'node:http';
@@ -163,6 +165,29 @@ async function measureBurst({ firstSeq, firstMessageSeq, count, session, sample 
   });
 }
 
+/** Reference: the same work for a bare page (append one div to a scrolled list, force layout)
+ *  inside one animation frame; the floor this browser and machine put under any append. */
+async function measureBareAppends(count) {
+  const list = document.createElement('div');
+  list.style.cssText = 'height:600px;overflow:auto';
+  const inner = document.createElement('div');
+  list.append(inner);
+  document.body.replaceChildren(list);
+  const costs = [];
+  for (let i = 0; i < count; i += 1) {
+    costs.push(await new Promise((resolve) => requestAnimationFrame(() => {
+      const t0 = performance.now();
+      const row = document.createElement('div');
+      row.textContent = `row ${i}: processed item ${i} of the batch`;
+      inner.append(row);
+      list.scrollTop = 1e9;
+      void document.body.offsetHeight;
+      resolve(performance.now() - t0);
+    })));
+  }
+  return costs.sort((a, b) => a - b)[count >> 1];
+}
+
 // ---- driver ----
 
 const sortedPercentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
@@ -187,11 +212,12 @@ try {
       const burstPerAppendMs = await page.evaluate(measureBurst, {
         firstSeq: SNAPSHOT_EVENTS + APPENDS + 1, firstMessageSeq: APPENDS + 1, count: BURST, session: summary(SNAPSHOT_EVENTS), sample,
       });
+      const bare = await (await context.newPage()).evaluate(measureBareAppends, APPENDS);
       const errors = await page.evaluate(() => window.__posted.filter((m) => m.type === 'requestSnapshot'));
       if (errors.length) throw new Error(`the webview asked for a new snapshot: ${JSON.stringify(errors[0])}`);
       if (appends.missing) throw new Error(`${appends.missing} appended events were not shown after their frame`);
       const sorted = appends.costs.sort((a, b) => a - b);
-      runs.push({ firstRenderMs: first.fromDeliveryMs, deliveryMs: first.deliveryMs, firstRenderWithDeliveryMs: first.ms, rows: first.rows, tailShown: first.tailShown, appendP50Ms: sortedPercentile(sorted, 50), appendP99Ms: sortedPercentile(sorted, 99), burstPerAppendMs });
+      runs.push({ firstRenderMs: first.fromDeliveryMs, deliveryMs: first.deliveryMs, firstRenderWithDeliveryMs: first.ms, rows: first.rows, tailShown: first.tailShown, appendP50Ms: sortedPercentile(sorted, 50), appendP99Ms: sortedPercentile(sorted, 99), burstPerAppendMs, bareAppendP50Ms: bare });
     } finally {
       await context.close();
     }
