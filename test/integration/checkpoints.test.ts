@@ -152,13 +152,15 @@ suite('checkpoints', () => {
       return node?.kind === 'folder' && node.children.some((c) => c.kind === 'checkpoint' && c.checkpointId === id);
     };
     assert.equal(await has(), false);
-    // Seen here: code-server sometimes holds file events back until the next change in the
-    // workspace arrives. A write elsewhere (which our `.shannon/checkpoints/*.json` pattern does
-    // not match, so it cannot refresh the tree by itself) lets them through.
-    const poke = path.join(folder, '.watcher-poke.txt');
+    // Seen here: code-server's watcher can miss or hold back an event (its watch request reaches
+    // the server asynchronously, and a busy machine delays events further). While waiting, touch
+    // a `_contents.json` body that belongs to no checkpoint: it matches the watched pattern, so it
+    // wakes the watcher, but listing skips `_contents` files, so it can never show in the tree.
+    // Only watcher events refresh the tree here; the test never calls refresh().
+    const poke = path.join(cpDir, 'watcher-poke_contents.json');
     let pokes = 0;
     const seen = async (want: boolean) => {
-      if (++pokes % 20 === 0) await fs.writeFile(poke, String(pokes));
+      if (++pokes % 20 === 0) await fs.writeFile(poke, JSON.stringify({ poke: pokes }));
       return (await has()) === want ? true : undefined;
     };
     await writeJson(path.join(cpDir, `${id}_contents.json`), { [rel.readme]: 'x\n' });
