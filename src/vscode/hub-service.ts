@@ -95,7 +95,8 @@ export class HubService implements vscode.Disposable {
     const storage = this.context.storageUri ?? this.context.globalStorageUri;
     const journalDir = path.join(storage.fsPath, 'journal');
     this.journalDir = journalDir;
-    // Loaded lazily: the hub pulls in ws and socket.io, which activate() must not pay for.
+    // Loaded lazily, from its own bundle (dist/hub.js, see esbuild.mjs): the hub pulls in ws and
+    // socket.io, which loading the extension and activate() must not pay for.
     const { startHub } = await import('../hub/hub');
     const hub = await startHub({
       host: '127.0.0.1',
