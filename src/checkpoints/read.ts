@@ -2,7 +2,7 @@
 // src/protocol/checkpoint-file.ts; a file that is unreadable or malformed becomes an entry with a
 // reason, so one bad file never hides the others (the tree shows it as an error item).
 import * as fs from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CheckpointContents, CheckpointFile, DELETED_SNAPSHOT } from '../protocol/checkpoint-file';
 import { checkpointsDir, contentsFilePath, headerFilePath, headerIdFromFileName } from './location';
 

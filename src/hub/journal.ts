@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventEnvelope } from '../protocol/wire';
 import { FINAL_STATES, SessionSummary } from '../protocol/session';
 import { createSummary, reduceAll } from './session-model';

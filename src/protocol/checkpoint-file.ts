@@ -3,7 +3,7 @@
 // timestamps without a zone) and, for "before restore" safety checkpoints, by this extension in
 // the very same format so the CLI and the tree can read both. Objects are loose: a newer CLI may
 // add fields and we keep them rather than reject the file.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The value `file_snapshots` holds for a file that did not exist at checkpoint time. */
 export const DELETED_SNAPSHOT = 'DELETED';

@@ -1,7 +1,7 @@
 // Discovery lock file: one per running hub, at ~/.shannon/ide/<pid>-<port>.json (or $SHANNON_IDE_DIR).
 // Written by the hub, read by reporters started outside Shannon: Do. It is read from disk, so it is
 // parsed like any other untrusted input.
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoTimestamp, PROTOCOL_VERSION } from './wire';
 
 export const LockFile = z.object({

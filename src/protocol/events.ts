@@ -1,7 +1,7 @@
 // Event kinds and their typed `data`. One schema per known kind; every data object is loose
 // (extra fields are kept) so a newer reporter never loses information on its way to the views.
 // A valid envelope with an unknown kind is accepted as-is: forward compatible by design.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const text = z.string().max(64 * 1024);
 const count = z.number().int().nonnegative();

@@ -3,7 +3,7 @@
 // the trust boundary for those payloads and maps them onto the native event kinds and camelCase
 // data of ./events.ts, so the store, journal and views never know an event came from the old CLI.
 // Pure: no sockets, no clock (the arrival time is passed in), so every rule is unit-tested directly.
-import { z } from 'zod';
+import * as z from 'zod';
 import { dataSchemaFor } from './events';
 import { EventKind, SessionId } from './wire';
 

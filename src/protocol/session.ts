@@ -1,6 +1,6 @@
 // What views know about a session: a summary derived from its events by the hub's pure reducer
 // (src/hub/session-model.ts), so the webview, tree, status bar and journal index agree.
-import { z } from 'zod';
+import * as z from 'zod';
 import { Capability, EventEnvelope, SessionId } from './wire';
 
 export const SessionState = z.enum(['pending', 'running', 'halted', 'completed', 'failed', 'cancelled', 'lost']);

@@ -1,7 +1,7 @@
 // Messages between the extension host and the Monitor webview, both directions.
 // The webview imports only the *types* (no zod in its bundle); the host parses every message
 // it receives from the webview with WebviewToHost.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventEnvelope } from './wire';
 import type { HubStatus, SessionSummary } from './session';
 import { SessionId } from './wire';

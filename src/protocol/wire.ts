@@ -1,6 +1,6 @@
 // The native wire protocol between reporters (CLIs, `shannon-hub`) and the hub: JSON text frames
 // over WebSocket. These schemas ARE the public contract; the README documents them.
-import { z } from 'zod';
+import * as z from 'zod';
 import { dataSchemaFor } from './events';
 
 export const PROTOCOL_VERSION = 1;

@@ -3,7 +3,7 @@
 // acknowledges it, and after a dropped connection reconnects with backoff and resends exactly what
 // the hub's welcome says is missing. Nothing here imports `vscode`.
 import WebSocket from 'ws';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dataSchemaFor } from '../protocol/events';
 import {
   type Capability,

@@ -2,7 +2,7 @@
 // the snapshot + numbered deltas it is sent, and what it asks for. No `vscode` import: the view
 // provider passes in the webview's postMessage and the command runner, so this is testable in
 // plain Node against a real SessionStore.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HubStatus, SessionSummary } from '../protocol/session';
 import { WebviewToHost, type HostToWebview, type WebviewCommand } from '../protocol/webview';
 import type { EventEnvelope } from '../protocol/wire';
