@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { ShannonExtensionApi } from '../../src/extension';
 import type { CheckpointTreeElement } from '../../src/vscode/checkpoints-tree';
 import type { RestoreResult, CompareResult } from '../../src/vscode/checkpoint-commands';
+import { waitFor } from './wait';
 
 const EXTENSION_ID = 'shannon.shannon-vscode';
 const CP_ID = 'c0ffee00-1234-4abc-8def-0123456789ab';
@@ -20,16 +21,6 @@ const SESSION_ID = 'do_20251116_153316_c0ffee00';
 const hash16 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16);
 
 /** Polls `probe` until it returns a value, with a deadline (a wait, not a timing assertion). */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 suite('checkpoints', () => {
   let api: ShannonExtensionApi;
   let folder: string;

@@ -6,6 +6,9 @@ import * as path from 'node:path';
 import type { ShannonExtensionApi } from '../../src/extension';
 import type { Hub } from '../../src/hub/hub';
 import type { SessionSummary } from '../../src/protocol/session';
+import { waitFor } from './wait';
+
+export { waitFor };
 
 export const EXTENSION_ID = 'shannon.shannon-vscode';
 
@@ -81,17 +84,6 @@ export async function configure(settings: Record<string, unknown>): Promise<void
 export function fixtureArgs(record: string, ...extra: string[]): string[] {
   return ['do', '${task}', '--dashboard', '--session-id', '${sessionId}', '--record', record, ...extra];
 }
-
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 export async function waitForState(hub: Hub, sessionId: string, state: SessionSummary['state'], timeoutMs = 15_000): Promise<SessionSummary> {
   return waitFor(`session ${sessionId} to be ${state} (is ${hub.store.get(sessionId)?.state ?? 'missing'})`, () => {
     const session = hub.store.get(sessionId);
