@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { launchChromium, newWorkbenchPage } from '../harness/browser.mjs';
 import {
-  copyFixtureWorkspace, makeTempDir, removeTempDir, repoRoot, startCodeServer, testUserSettings, vsixPath, workbenchUrl,
+  copyFixtureWorkspace, makeTempDir, removeTempDir, repoRoot, startCodeServer, testUserSettings, testWorkbenchEnv, vsixPath, workbenchUrl,
   type CodeServer,
 } from '../harness/code-server.mjs';
 
@@ -59,7 +59,7 @@ export class Workbench {
     try {
       server = await startCodeServer({
         vsix: vsixPath,
-        env: { SHANNON_IDE_DIR: ideDir, ...options.env },
+        env: { ...testWorkbenchEnv, SHANNON_IDE_DIR: ideDir, ...options.env },
         settings: { ...(await testUserSettings()), ...options.settings },
       });
       browser = await launchChromium();

@@ -34,3 +34,4 @@ export function startCodeServer(options?: StartCodeServerOptions): Promise<CodeS
 export function workbenchUrl(server: CodeServer, folder: string, payload?: Array<[string, string]>): string;
 export function freePort(): Promise<number>;
 export function testUserSettings(): Promise<Record<string, unknown>>;
+export const testWorkbenchEnv: Record<string, string>;

@@ -178,6 +178,12 @@ export function freePort() {
 }
 
 /** Settings for test profiles: the legacy endpoint on a free port rather than 8000. */
+/** Environment every test-started workbench gets. Terminals start the shell named by $SHELL, and
+ *  a CI machine may have SHELL unset or /bin/sh (dash: no shell integration, so no exit codes),
+ *  which would silently change what the terminal tests exercise. Tests that want another shell
+ *  configure a terminal profile for it. */
+export const testWorkbenchEnv = { SHELL: '/bin/bash' };
+
 export async function testUserSettings() {
   return { 'shannon.legacy.port': await freePort() };
 }

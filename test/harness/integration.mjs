@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { copyFixtureWorkspace, defaultUserSettings, makeTempDir, removeTempDir, repoRoot, testUserSettings } from './code-server.mjs';
+import { copyFixtureWorkspace, defaultUserSettings, makeTempDir, removeTempDir, repoRoot, testUserSettings, testWorkbenchEnv } from './code-server.mjs';
 
 const sourceDir = path.join(repoRoot, 'test', 'integration');
 const outDir = path.join(repoRoot, 'out', 'test', 'integration');
@@ -99,6 +99,7 @@ async function runOneFile(testFile, executable, desktop) {
         '--disable-extensions',
       ],
       extensionTestsEnv: {
+        ...testWorkbenchEnv,
         // Read by test/integration/index.ts: the one compiled test file this host runs.
         SHANNON_TEST_FILES: testFile,
         // Tests never touch the real ~/.shannon: lock file, journal, hub state live here.
