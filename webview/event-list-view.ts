@@ -8,6 +8,8 @@ import type { TimeMode } from './ui-state';
 
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 6;
+/** The rendered window grows and shrinks in steps of this many rows (see render). */
+const CHUNK = 16;
 /** How close to the end counts as "at the bottom" (half a row). */
 const BOTTOM_SLACK = ROW_HEIGHT / 2;
 
@@ -35,11 +37,16 @@ function kindClass(kind: string): string {
   return 'event-row';
 }
 
-function span(className: string, text: string): HTMLSpanElement {
-  const el = document.createElement('span');
-  el.className = className;
-  el.textContent = text;
-  return el;
+/** An empty row: time, kind and text spans, filled in per event by createRow. */
+function makeRowTemplate(): HTMLElement {
+  const row = document.createElement('div');
+  row.setAttribute('role', 'listitem');
+  for (const className of ['event-time', 'event-kind', 'event-text']) {
+    const part = document.createElement('span');
+    part.className = className;
+    row.append(part);
+  }
+  return row;
 }
 
 export class EventListView {
@@ -54,8 +61,14 @@ export class EventListView {
   private lastSetTop = -1;
   private selfScroll = false;
   private pendingRestore: number | undefined;
+  /** Last values written to the spacer and window styles; unchanged ones are not written again. */
+  private spacerHeight = '';
+  /** A scroll position to apply once the layout that makes it reachable is done. */
+  private pendingScroll: number | undefined;
+  private windowTransform = '';
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly resizeObserver: ResizeObserver;
+  private readonly rowTemplate = makeRowTemplate();
 
   constructor(
     private readonly scroller: HTMLElement,
@@ -66,11 +79,17 @@ export class EventListView {
   ) {
     this.pendingRestore = initialScrollTop;
     this.height = scroller.clientHeight;
-    this.resizeObserver = new ResizeObserver(() => {
-      this.height = this.scroller.clientHeight;
-      this.render();
+    // Runs after layout, before paint: the viewport's new height, and the moment to follow the
+    // tail once the spacer has grown (see render).
+    this.resizeObserver = new ResizeObserver((entries) => {
+      if (entries.some((entry) => entry.target === this.scroller)) {
+        this.height = this.scroller.clientHeight;
+        this.render();
+      }
+      if (this.pendingScroll !== undefined) this.scrollTo(this.pendingScroll);
     });
     this.resizeObserver.observe(scroller);
+    this.resizeObserver.observe(spacer);
     scroller.addEventListener('scroll', this.onScroll, { passive: true });
   }
 
@@ -125,31 +144,31 @@ export class EventListView {
       this.windowEl.replaceChildren();
     }
     const total = data.rowCount * ROW_HEIGHT;
-    this.spacer.style.height = `${total}px`;
 
+    // Where the view will be. Following the tail, that is computed, not read: reading the scroll
+    // position (or writing it before the DOM changes) would cost a second style and layout pass.
     let top: number;
+    let scrollTo: number | undefined;
     if (this.follow) {
       top = Math.max(0, total - this.height);
-      if (top !== this.lastSetTop) {
-        this.lastSetTop = top;
-        // At 0 there may be no scroll event to swallow; a spurious one there is harmless anyway.
-        this.selfScroll = top > 0;
-        this.scroller.scrollTop = top;
-      }
-      this.scrollTop = top;
+      if (top !== this.lastSetTop) scrollTo = top;
+      this.pendingRestore = undefined;
+    } else if (this.pendingRestore !== undefined && data.rowCount > 0) {
+      // First data after a reload while paused: go back to where the user was.
+      top = Math.min(this.pendingRestore, Math.max(0, total - this.height));
+      scrollTo = top;
       this.pendingRestore = undefined;
     } else {
-      if (this.pendingRestore !== undefined && data.rowCount > 0) {
-        // First data after a reload while paused: go back to where the user was.
-        this.scroller.scrollTop = this.pendingRestore;
-        this.scrollTop = this.scroller.scrollTop;
-        this.pendingRestore = undefined;
-      }
       top = this.scrollTop;
     }
+    this.scrollTop = top;
 
-    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(data.rowCount, Math.ceil((top + this.height) / ROW_HEIGHT) + OVERSCAN);
+    // The rendered window starts and ends on chunk boundaries, so an ordinary append only adds a
+    // row at the end: no row leaves at the top and the window does not move, except once a chunk.
+    const firstVisible = Math.floor(top / ROW_HEIGHT);
+    const lastVisible = Math.ceil((top + this.height) / ROW_HEIGHT);
+    const first = Math.max(0, Math.floor((firstVisible - OVERSCAN) / CHUNK) * CHUNK);
+    const last = Math.min(data.rowCount, Math.ceil((lastVisible + OVERSCAN) / CHUNK) * CHUNK);
     for (const [row, el] of this.rows) {
       if (row < first || row >= last) {
         el.remove();
@@ -167,21 +186,44 @@ export class EventListView {
       if (el === cursor) cursor = cursor.nextSibling;
       else this.windowEl.insertBefore(el, cursor);
     }
-    this.windowEl.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
+    const transform = `translateY(${first * ROW_HEIGHT}px)`;
+    if (this.windowTransform !== transform) this.windowEl.style.transform = this.windowTransform = transform;
+    const height = `${total}px`;
+    const grew = this.spacerHeight !== height;
+    if (grew) this.spacer.style.height = this.spacerHeight = height;
+
+    if (scrollTo === undefined) return;
+    // Writing scrollTop now would force a synchronous layout of everything just changed. When the
+    // spacer changed size, the resize observer runs after the frame's own layout, before paint,
+    // and scrolls there at no layout cost; otherwise (no size change to wait for) scroll now.
+    if (grew) this.pendingScroll = scrollTo;
+    else this.scrollTo(scrollTo);
+  }
+
+  private scrollTo(top: number): void {
+    this.pendingScroll = undefined;
+    this.lastSetTop = this.follow ? top : -1;
+    // At 0 there may be no scroll event to swallow; a spurious one there is harmless anyway.
+    this.selfScroll = top > 0 && top !== this.scroller.scrollTop;
+    this.scroller.scrollTop = top;
   }
 
   private createRow(data: ListData, row: number): HTMLElement {
     const index = data.filtered.eventIndexAt(row);
     const event = data.events[index];
     const text = data.filtered.summaryOf(data.events, index);
-    const el = document.createElement('div');
+    // Cloning a prepared row is cheaper than building its four elements one by one.
+    const el = this.rowTemplate.cloneNode(true) as HTMLElement;
     el.className = kindClass(event.kind);
-    el.setAttribute('role', 'listitem');
     el.setAttribute('aria-posinset', String(row + 1));
-    el.dataset.seq = String(event.seq);
-    const textSpan = span('event-text', text);
+    el.setAttribute('data-seq', String(event.seq));
+    const time = el.firstChild as HTMLElement;
+    const kind = time.nextSibling as HTMLElement;
+    const textSpan = kind.nextSibling as HTMLElement;
+    time.textContent = data.filtered.timeOf(data.events, index, data.timeMode, data.originMs);
+    kind.textContent = event.kind;
+    textSpan.textContent = text;
     textSpan.title = text;
-    el.append(span('event-time', data.filtered.timeOf(data.events, index, data.timeMode, data.originMs)), span('event-kind', event.kind), textSpan);
     return el;
   }
 }

@@ -140,6 +140,35 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     assert.ok((await m().visibleSeqs()).includes(508), 'following again');
   });
 
+  it('one event per frame: following keeps the newest row on the bottom edge; paused, the view stays put', async () => {
+    await m().send(snapshot(1, session(), logEvents(1, 300)));
+    const page = m().page;
+    await page.locator('.event-row[data-seq="300"]').waitFor();
+    // 40 single appends cross the rendered window's chunk boundaries (it moves every 16 rows).
+    const newestOnBottomEdge = (seq: number) => page.waitForFunction((s) => {
+      const box = document.querySelector('.event-scroll')!.getBoundingClientRect();
+      const row = document.querySelector(`.event-row[data-seq="${s}"]`);
+      return !!row && Math.abs(row.getBoundingClientRect().bottom - box.bottom) <= 1;
+    }, seq);
+    let messageSeq = 2;
+    for (let seq = 301; seq <= 340; seq++) {
+      await m().send(delta(messageSeq++, session(), logEvents(seq, 1)));
+      await newestOnBottomEdge(seq);
+    }
+    const following = await m().visibleSeqs();
+    assert.equal(following.at(-1), 340);
+    assert.deepEqual(following, Array.from({ length: following.length }, (_, i) => 340 - following.length + 1 + i), 'no gaps in view');
+    assert.ok((await page.locator('.event-row').count()) < 100, 'still windowed');
+
+    await page.locator('.event-scroll').hover();
+    await page.mouse.wheel(0, -2000);
+    await page.locator('button.resume-follow').waitFor();
+    const paused = await m().visibleSeqs();
+    for (let seq = 341; seq <= 380; seq++) await m().send(delta(messageSeq++, session(), logEvents(seq, 1)));
+    await page.locator('button.resume-follow', { hasText: '(40 new)' }).waitFor();
+    assert.deepEqual(await m().visibleSeqs(), paused, 'paused: the same rows stay in view while events arrive');
+  });
+
   it('switches between relative and absolute event times', async () => {
     await m().send(snapshot(1, session(), [event(4, 'log', { message: 'x' })]));
     const time = m().page.locator('.event-row[data-seq="4"] .event-time');
