@@ -11,6 +11,9 @@ import { silentLogger, type HubLogger } from './logger';
 import { DEFAULT_LOST_GRACE_MS, DEFAULT_RETENTION, SessionStore, type RestoredSession, type RetentionLimits } from './store';
 import { HubServer, type ServerLimits } from './server';
 
+/** Legacy endpoint counts reach status listeners at most this often. */
+const STATUS_COALESCE_MS = 250;
+
 export type { HubLogger } from './logger';
 export type { ServerLimits } from './server';
 
@@ -97,12 +100,21 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     }
   }
 
-  let legacy: LegacyHandle | undefined;
-  // Today's Shannon CLI (Socket.IO cli_event). Never throws for a busy port: status() says so.
-  if (options.legacy?.enabled) legacy = await startLegacyEndpoint({ port: options.legacy.port, store, log });
-
-  const statusListeners = new Set<(status: HubStatus) => void>();
   let state: HubStatus['state'] = 'running';
+  let legacy: LegacyHandle | undefined;
+  const statusListeners = new Set<(status: HubStatus) => void>();
+  // The legacy endpoint's counts can change with every request (a misbehaving client may send
+  // thousands): listeners hear about them at most every STATUS_COALESCE_MS.
+  let statusTimer: NodeJS.Timeout | undefined;
+  const notifySoon = () => {
+    if (statusTimer || state === 'stopped') return;
+    statusTimer = setTimeout(() => {
+      statusTimer = undefined;
+      notify();
+    }, STATUS_COALESCE_MS);
+    statusTimer.unref();
+  };
+
   const status = (): HubStatus => {
     const current: HubStatus = {
       url,
@@ -119,10 +131,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   };
   server.onClientsChange(notify);
 
+  // Today's Shannon CLI (Socket.IO cli_event). Never throws for a busy port: status() says so.
+  if (options.legacy?.enabled) legacy = await startLegacyEndpoint({ port: options.legacy.port, store, log, onStatusChange: notifySoon });
+
   let disposing: Promise<void> | undefined;
   const dispose = (): Promise<void> => {
     disposing ??= (async () => {
       state = 'stopped';
+      clearTimeout(statusTimer);
       await server.close();
       await legacy?.close().catch((error: unknown) => log.warn(`legacy endpoint close failed: ${(error as Error).message}`));
       store.dispose();

@@ -30,6 +30,8 @@ export interface LegacyEndpointOptions {
   store: LegacyEventSink;
   log: HubLogger;
   maxPayloadBytes?: number;
+  /** Called when status() would read differently (refusal and malformed counts); may be called often. */
+  onStatusChange?: () => void;
 }
 
 export interface LegacyCounters {
@@ -111,8 +113,10 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
 
   const shouldLog = (count: number) => count <= LOG_FIRST || count % LOG_EVERY === 0;
   const refusalReason = (req: IncomingMessage): string | undefined => legacyRefusalReason(req.headers, boundPort);
+  const statusChanged = () => options.onStatusChange?.();
   const noteRefusal = (what: string, req: IncomingMessage, reason: string) => {
     counters.refused += 1;
+    statusChanged();
     if (shouldLog(counters.refused)) {
       log.warn(`legacy endpoint: refused ${what} from ${req.socket.remoteAddress ?? '?'}: ${reason} (${counters.refused} refused so far)`);
     }
@@ -147,6 +151,7 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
 
   const ignorePayload = (reason: string) => {
     counters.malformed += 1;
+    statusChanged();
     if (shouldLog(counters.malformed)) log.warn(`legacy endpoint: ignored a cli_event: ${reason} (${counters.malformed} so far)`);
   };
 
@@ -181,6 +186,7 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
         }
       } catch (error) {
         counters.malformed += 1;
+        statusChanged();
         log.error(`legacy endpoint: could not store a cli_event: ${(error as Error).message}`);
       }
     });

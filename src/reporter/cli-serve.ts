@@ -38,8 +38,6 @@ export async function serveCommand(args: string[], version: string): Promise<num
   } catch (error) {
     throw new CliError(`serve: cannot start the hub: ${(error as Error).message}`, ExitCode.failure);
   }
-  process.stdout.write(`${JSON.stringify({ url: hub.url, token: hub.token, pid: process.pid, journal })}\n`);
-
   const started = hub;
   return new Promise<number>((resolveExit) => {
     let stopping = false;
@@ -62,5 +60,7 @@ export async function serveCommand(args: string[], version: string): Promise<num
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    // Only now: whoever reads this line may signal us at once, and must find the handlers in place.
+    process.stdout.write(`${JSON.stringify({ url: started.url, token: started.token, pid: process.pid, journal })}\n`);
   });
 }

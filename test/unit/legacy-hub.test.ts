@@ -165,6 +165,26 @@ describe('legacy endpoint inside the hub', () => {
     assert.equal(summary.error, undefined);
   });
 
+  it('tells status listeners about refused requests and ignored payloads, coalesced', async () => {
+    hub = await startHub({ port: 0, legacy: { enabled: true, port: 0 }, log });
+    const heard: string[] = [];
+    hub.onStatusChange((status) => heard.push(status.legacy.message ?? ''));
+    const port = hub.status().legacy.port;
+    // 20 refused requests at once (an Origin header), then one payload that cannot be used.
+    const statuses = await Promise.all(Array.from({ length: 20 }, () =>
+      fetch(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`, { headers: { Origin: 'http://evil.example' } }).then((r) => r.status)));
+    assert.deepEqual(new Set(statuses), new Set([403]));
+    await waitFor('the refusals to reach the listeners', () => heard.some((m) => m.includes('20 request(s) refused')));
+    // Coalesced: a handful of notifications (one per 250 ms window), not one per request.
+    assert.ok(heard.length <= 4, `expected the 20 refusals coalesced, got ${heard.length} notifications`);
+
+    const cli = await connectLikeCli(port, 'websocket-only');
+    closers.push(() => cli.close());
+    cli.emit('cli_event', { event_type: 'log', data: { message: 'no session id' } });
+    await waitFor('the ignored payload to reach the listeners', () => heard.some((m) => m.includes('1 cli_event payload(s) ignored')));
+    assert.equal(hub.status().legacy.message, heard.at(-1));
+  });
+
   it('a legacy CLI that dies mid-run is lost while a native session is unaffected', async () => {
     hub = await startHub({ port: 0, legacy: { enabled: true, port: 0 }, log, lostGraceMs: 60 });
     const run = loadLegacyRun('current-cli-run');
