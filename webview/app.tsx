@@ -118,6 +118,7 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
               onTimeMode={handlers.onTimeMode}
               onFollowTail={handlers.onFollowTail}
               onScrollSettled={handlers.onScrollSettled}
+              onCopy={handlers.copy}
             />
           </main>
         </>

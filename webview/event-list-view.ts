@@ -28,7 +28,14 @@ export interface ListCallbacks {
   followChanged(follow: boolean): void;
   /** The scroll position after scrolling stopped, to save in the webview state. */
   scrollSettled(scrollTop: number): void;
+  /** The selected event (index into `events`) changed; undefined when nothing is selected. */
+  selectionChanged(eventIndex: number | undefined): void;
+  /** A row was clicked: show that event's details. */
+  rowClicked(eventIndex: number): void;
 }
+
+/** Where a keyboard move takes the selection. */
+export type SelectionMove = 'up' | 'down' | 'pageUp' | 'pageDown' | 'first' | 'last';
 
 function kindClass(kind: string): string {
   if (kind.endsWith(':failed') || kind === 'execution:cancelled') return 'event-row kind-bad';
@@ -37,10 +44,17 @@ function kindClass(kind: string): string {
   return 'event-row';
 }
 
+function rowId(row: number): string {
+  return `event-row-${row}`;
+}
+
 /** An empty row: time, kind and text spans, filled in per event by createRow. */
 function makeRowTemplate(): HTMLElement {
   const row = document.createElement('div');
-  row.setAttribute('role', 'listitem');
+  // Options of the list box the scroller is; the total changes with every append, so "unknown".
+  row.setAttribute('role', 'option');
+  row.setAttribute('aria-selected', 'false');
+  row.setAttribute('aria-setsize', '-1');
   for (const className of ['event-time', 'event-kind', 'event-text']) {
     const part = document.createElement('span');
     part.className = className;
@@ -69,6 +83,8 @@ export class EventListView {
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly resizeObserver: ResizeObserver;
   private readonly rowTemplate = makeRowTemplate();
+  /** The selected row number (within the current dataKey), for the keyboard and the details. */
+  private selected: number | undefined;
 
   constructor(
     private readonly scroller: HTMLElement,
@@ -91,11 +107,13 @@ export class EventListView {
     this.resizeObserver.observe(scroller);
     this.resizeObserver.observe(spacer);
     scroller.addEventListener('scroll', this.onScroll, { passive: true });
+    windowEl.addEventListener('click', this.onClick);
   }
 
   dispose(): void {
     this.resizeObserver.disconnect();
     this.scroller.removeEventListener('scroll', this.onScroll);
+    this.windowEl.removeEventListener('click', this.onClick);
     clearTimeout(this.settleTimer);
   }
 
@@ -110,6 +128,84 @@ export class EventListView {
   scrollToTop(): void {
     this.scroller.scrollTop = 0;
   }
+
+  /** The selected event's index into `events`, if a row is selected. */
+  selectedEventIndex(): number | undefined {
+    return this.selected === undefined || !this.data ? undefined : this.data.filtered.eventIndexAt(this.selected);
+  }
+
+  /** Move the selection from the keyboard and scroll it into view. With nothing selected, the
+   *  first move starts from the row the user is looking at (the newest in view while following). */
+  moveSelection(move: SelectionMove): void {
+    const rowCount = this.data?.rowCount ?? 0;
+    if (rowCount === 0) return;
+    const page = Math.max(1, Math.floor(this.height / ROW_HEIGHT) - 1);
+    const firstInView = Math.min(rowCount - 1, Math.ceil(this.scrollTop / ROW_HEIGHT));
+    const lastInView = Math.max(0, Math.min(rowCount - 1, Math.floor((this.scrollTop + this.height) / ROW_HEIGHT) - 1));
+    const from = this.selected ?? (this.follow ? lastInView : firstInView);
+    const unselected = this.selected === undefined;
+    const target = {
+      up: unselected ? from : from - 1,
+      down: unselected ? from : from + 1,
+      pageUp: from - page,
+      pageDown: from + page,
+      first: 0,
+      last: rowCount - 1,
+    }[move];
+    this.select(Math.max(0, Math.min(rowCount - 1, target)));
+    this.reveal(this.selected!);
+  }
+
+  clearSelection(): void {
+    this.select(undefined);
+  }
+
+  private select(row: number | undefined): void {
+    if (row === this.selected) return;
+    if (this.selected !== undefined) this.markSelected(this.rows.get(this.selected), false);
+    this.selected = row;
+    if (row !== undefined) this.markSelected(this.rows.get(row), true);
+    this.updateActiveDescendant();
+    this.callbacks.selectionChanged(this.selectedEventIndex());
+  }
+
+  private markSelected(el: HTMLElement | undefined, selected: boolean): void {
+    if (!el) return;
+    el.classList.toggle('selected', selected);
+    el.setAttribute('aria-selected', String(selected));
+  }
+
+  /** The focused list names its selected row for screen readers, while that row is rendered. */
+  private updateActiveDescendant(): void {
+    if (this.selected !== undefined && this.rows.has(this.selected)) this.scroller.setAttribute('aria-activedescendant', rowId(this.selected));
+    else this.scroller.removeAttribute('aria-activedescendant');
+  }
+
+  /** Scroll just enough for the row to be fully in view (scrolling up pauses following, as a user's scroll does). */
+  private reveal(row: number): void {
+    const top = row * ROW_HEIGHT;
+    if (top < this.scrollTop) this.scroller.scrollTop = top;
+    else if (top + ROW_HEIGHT > this.scrollTop + this.height) this.scroller.scrollTop = top + ROW_HEIGHT - this.height;
+    else return;
+    this.scrollTop = this.scroller.scrollTop;
+    const atBottom = this.scrollTop + this.height >= (this.data?.rowCount ?? 0) * ROW_HEIGHT - BOTTOM_SLACK;
+    if (this.follow && !atBottom) {
+      // Decided here, not by the scroll event: an append before it would scroll back to the tail.
+      this.follow = false;
+      this.callbacks.followChanged(false);
+    }
+    this.render();
+  }
+
+  private readonly onClick = (e: MouseEvent): void => {
+    const rowEl = (e.target as Element | null)?.closest?.('.event-row');
+    if (!rowEl || !this.data) return;
+    const row = Number(rowEl.getAttribute('aria-posinset')) - 1;
+    if (!Number.isInteger(row) || row < 0 || row >= this.data.rowCount) return;
+    this.select(row);
+    this.scroller.focus({ preventScroll: true });
+    this.callbacks.rowClicked(this.data.filtered.eventIndexAt(row));
+  };
 
   private readonly onScroll = (): void => {
     // The scroll we caused by following the tail: nothing to decide, and reading the position
@@ -142,6 +238,8 @@ export class EventListView {
       this.dataKey = data.dataKey;
       this.rows.clear();
       this.windowEl.replaceChildren();
+      // Row numbers mean other events now (another filter or snapshot).
+      if (this.selected !== undefined) this.select(undefined);
     }
     const total = data.rowCount * ROW_HEIGHT;
 
@@ -186,6 +284,7 @@ export class EventListView {
       if (el === cursor) cursor = cursor.nextSibling;
       else this.windowEl.insertBefore(el, cursor);
     }
+    if (this.selected !== undefined) this.updateActiveDescendant();
     const transform = `translateY(${first * ROW_HEIGHT}px)`;
     if (this.windowTransform !== transform) this.windowEl.style.transform = this.windowTransform = transform;
     const height = `${total}px`;
@@ -215,8 +314,10 @@ export class EventListView {
     // Cloning a prepared row is cheaper than building its four elements one by one.
     const el = this.rowTemplate.cloneNode(true) as HTMLElement;
     el.className = kindClass(event.kind);
+    el.id = rowId(row);
     el.setAttribute('aria-posinset', String(row + 1));
     el.setAttribute('data-seq', String(event.seq));
+    if (row === this.selected) this.markSelected(el, true);
     const time = el.firstChild as HTMLElement;
     const kind = time.nextSibling as HTMLElement;
     const textSpan = kind.nextSibling as HTMLElement;

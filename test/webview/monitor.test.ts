@@ -169,6 +169,61 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     assert.deepEqual(await m().visibleSeqs(), paused, 'paused: the same rows stay in view while events arrive');
   });
 
+  it('selects events from the keyboard and shows one in full: details follow the selection, Copy, Escape', async () => {
+    const detailed = event(60, 'agent:message', { text: '<b>not bold</b>', usage: { inputTokens: 1200, outputTokens: 85 }, tools: ['read_file', 'edit_file'] });
+    await m().send(snapshot(1, session(), [...logEvents(1, 59), detailed]));
+    const page = m().page;
+    await page.locator('.event-row[data-seq="60"]').waitFor();
+    await page.focus('.event-scroll');
+
+    // The first Up selects the newest row in view (following), Enter opens it.
+    await page.keyboard.press('ArrowUp');
+    const selected = page.locator('.event-row.selected');
+    assert.equal(await selected.getAttribute('data-seq'), '60');
+    assert.equal(await selected.getAttribute('aria-selected'), 'true');
+    assert.equal(await page.getAttribute('.event-scroll', 'aria-activedescendant'), await selected.getAttribute('id'));
+    await page.keyboard.press('Enter');
+    const details = page.locator('.event-details');
+    await details.waitFor();
+    assert.equal(await details.locator('.event-details-kind').textContent(), 'agent:message');
+    assert.equal(await details.locator('pre').textContent(), JSON.stringify(detailed.data, null, 2));
+    assert.equal(await details.locator('pre b').count(), 0, 'data is text, never HTML');
+
+    // Details follow the selection; Copy gives the whole event as JSON.
+    await page.keyboard.press('ArrowUp');
+    await details.locator('pre', { hasText: '"message": "event 59"' }).waitFor();
+    await details.locator('button', { hasText: 'Copy event as JSON' }).click();
+    const copied = (await m().posted()).filter((x) => x.type === 'copy').at(-1);
+    assert.deepEqual(copied && copied.type === 'copy' ? JSON.parse(copied.text) : undefined, logEvents(59, 1)[0]);
+
+    // Escape in the details closes them and returns to the list; Escape there clears the selection.
+    await details.locator('pre').focus();
+    await page.keyboard.press('Escape');
+    await details.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('event-scroll')), true);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.event-row.selected').count(), 0);
+    assert.equal(await page.getAttribute('.event-scroll', 'aria-activedescendant'), null);
+
+    // Moving the selection out of view pauses following; Home selects the first event; End follows again.
+    await page.keyboard.press('PageUp');
+    await page.keyboard.press('PageUp');
+    await page.keyboard.press('PageUp');
+    await page.locator('button.resume-follow').waitFor();
+    await page.keyboard.press('Home');
+    await page.locator('.event-row.selected[data-seq="1"]').waitFor();
+    assert.ok((await m().visibleSeqs()).includes(1));
+    await page.keyboard.press('End');
+    await page.locator('button.resume-follow').waitFor({ state: 'detached' });
+    assert.equal(await page.locator('.event-row.selected').count(), 0);
+
+    // A click opens a row's details too.
+    await page.locator('.event-row[data-seq="60"]').click();
+    await details.locator('pre', { hasText: 'not bold' }).waitFor();
+    mkdirSync(resultsDir, { recursive: true });
+    await page.screenshot({ path: path.join(resultsDir, 'webview-event-details.png') });
+  });
+
   it('switches between relative and absolute event times', async () => {
     await m().send(snapshot(1, session(), [event(4, 'log', { message: 'x' })]));
     const time = m().page.locator('.event-row[data-seq="4"] .event-time');

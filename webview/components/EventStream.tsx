@@ -5,9 +5,10 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { EventEnvelope } from '../../src/protocol/wire';
 import type { FilteredEvents } from '../event-filter';
-import { EventListView, type ListData } from '../event-list-view';
+import { EventListView, type ListData, type SelectionMove } from '../event-list-view';
 import { memo } from '../memo';
 import type { TimeMode } from '../ui-state';
+import { EventDetails } from './EventDetails';
 import { Icon } from './Icon';
 
 export interface EventStreamProps {
@@ -31,6 +32,7 @@ export interface EventStreamProps {
   onTimeMode(mode: TimeMode): void;
   onFollowTail(follow: boolean): void;
   onScrollSettled(scrollTop: number): void;
+  onCopy(text: string): void;
 }
 
 function kindOptions(kindSet: Set<string>): { value: string; label: string }[] {
@@ -103,6 +105,10 @@ export function EventStream(props: EventStreamProps) {
   latest.current = props;
   const [pausedAtCount, setPausedAtCount] = useState(0);
   const [, setAppendTick] = useState(0);
+  /** The event whose details are open (index into `events`), or null. */
+  const [detailsIndex, setDetailsIndex] = useState<number | null>(null);
+  const detailsOpen = useRef(false);
+  detailsOpen.current = detailsIndex !== null;
 
   const filter = { kindFilter: props.kindFilter, search: props.search };
   const rowCount = props.filtered.update(props.events, props.generation, filter);
@@ -126,6 +132,11 @@ export function EventStream(props: EventStreamProps) {
           latest.current.onFollowTail(follow);
         },
         scrollSettled: (top) => latest.current.onScrollSettled(top),
+        // Open details follow the selection, so the arrow keys step through events.
+        selectionChanged: (index) => {
+          if (detailsOpen.current && index !== undefined) setDetailsIndex(index);
+        },
+        rowClicked: (index) => setDetailsIndex(index),
       },
       props.initialScrollTop,
     );
@@ -154,14 +165,36 @@ export function EventStream(props: EventStreamProps) {
 
   // "N new" counts rows added since the pause under the current filter, so restart it with the filter.
   useEffect(() => setPausedAtCount(rowCount), [props.kindFilter, props.search, props.generation]);
+  // A snapshot replaces the events: an index into the old array means nothing now.
+  useEffect(() => setDetailsIndex(null), [props.generation]);
 
+  const closeDetails = () => {
+    setDetailsIndex(null);
+    scroller.current?.focus({ preventScroll: true });
+  };
+
+  const moves: Record<string, SelectionMove> = { ArrowUp: 'up', ArrowDown: 'down', PageUp: 'pageUp', PageDown: 'pageDown' };
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'End') {
+    const list = view.current!;
+    if (e.key in moves) {
       e.preventDefault();
+      list.moveSelection(moves[e.key]);
+    } else if (e.key === 'End') {
+      e.preventDefault();
+      list.clearSelection();
       props.onFollowTail(true);
     } else if (e.key === 'Home') {
       e.preventDefault();
-      view.current!.scrollToTop();
+      list.scrollToTop();
+      list.moveSelection('first');
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      if (list.selectedEventIndex() === undefined) list.moveSelection('up');
+      const index = list.selectedEventIndex();
+      if (index !== undefined) setDetailsIndex(index);
+    } else if (e.key === 'Escape') {
+      if (detailsIndex !== null) setDetailsIndex(null);
+      else list.clearSelection();
     }
   };
 
@@ -185,21 +218,24 @@ export function EventStream(props: EventStreamProps) {
           ref={scroller}
           class="event-scroll"
           tabIndex={0}
-          role="region"
-          aria-label="Event list. Arrow keys and Page Up/Down scroll, Home goes to the first event, End follows new events."
+          role="listbox"
+          aria-label="Events. Up and Down select an event, Enter shows its details, Home goes to the first event, End follows new events."
           onKeyDown={onKeyDown}
         >
           {/* The spacer gives the full scroll height; the list moves the window of rows inside it. */}
-          <div ref={spacer} class="event-list">
-            <div ref={windowEl} class="event-window" role="list" />
+          <div ref={spacer} class="event-list" role="none">
+            <div ref={windowEl} class="event-window" role="none" />
           </div>
-          {rowCount === 0 && <p class="muted event-empty">{props.events.length ? 'No events match the filter.' : 'No events yet.'}</p>}
         </div>
+        {rowCount === 0 && <p class="muted event-empty">{props.events.length ? 'No events match the filter.' : 'No events yet.'}</p>}
       </div>
       {!props.followTail && (
         <button type="button" class="resume-follow" onClick={() => props.onFollowTail(true)}>
           <Icon name="arrow-down" /> Resume following{newSincePause > 0 ? ` (${newSincePause} new)` : ''}
         </button>
+      )}
+      {detailsIndex !== null && props.events[detailsIndex] && (
+        <EventDetails event={props.events[detailsIndex]} onClose={closeDetails} onCopy={props.onCopy} />
       )}
     </section>
   );
