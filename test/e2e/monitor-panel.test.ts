@@ -25,7 +25,11 @@ suite('Monitor in an editor tab', () => {
     const frame = await workbench.findFrameWithText('No Shannon run yet', 30_000);
     assert.ok(await frame.locator('button', { hasText: 'Shannon: Do' }).isVisible());
 
-    await page.reload();
+    // Reload the way a user does. The workbench saves its editors to storage and flushes it before
+    // it reloads. A bare page.reload() races that flush and, on a loaded machine, sometimes loses the tab.
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await workbench.runCommand('Developer: Reload Window');
+    await reloaded;
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await tab.first().waitFor({ state: 'visible', timeout: 30_000 });
     // The restored panel talks to the extension again: the host answered its `ready` with a snapshot.

@@ -9,6 +9,7 @@ import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyFixtureWorkspace, defaultUserSettings, makeTempDir, removeTempDir, repoRoot, testUserSettings, testWorkbenchEnv } from './code-server.mjs';
@@ -16,6 +17,25 @@ import { copyFixtureWorkspace, defaultUserSettings, makeTempDir, removeTempDir, 
 const sourceDir = path.join(repoRoot, 'test', 'integration');
 const outDir = path.join(repoRoot, 'out', 'test', 'integration');
 const hostExecutable = path.join(repoRoot, 'test', 'harness', 'code-server-host.mjs');
+
+/**
+ * Files that need the machine prepared before their VS Code starts (the hub reads its settings at
+ * activation, so a test cannot change them afterwards). Each returns extra user settings and
+ * environment for that file's host, and a dispose.
+ */
+const FILE_SETUPS = {
+  // A port some other program holds, as shannon.hub.port: the hub cannot start.
+  'hub-start-failure.test.js': async () => {
+    const blocker = net.createServer();
+    await new Promise((resolve, reject) => blocker.once('error', reject).listen(0, '127.0.0.1', resolve));
+    const port = blocker.address().port;
+    return {
+      settings: { 'shannon.hub.port': port },
+      env: { SHANNON_TEST_BUSY_PORT: String(port) },
+      dispose: () => new Promise((resolve) => blocker.close(resolve)),
+    };
+  },
+};
 
 export async function bundleIntegrationTests() {
   rmSync(outDir, { recursive: true, force: true });
@@ -80,6 +100,7 @@ export async function runIntegrationTests(onlyFiles = []) {
 
 async function runOneFile(testFile, executable, desktop) {
   const runDir = makeTempDir('shannon-integration-');
+  const setup = (await FILE_SETUPS[testFile]?.()) ?? { settings: {}, env: {}, dispose: async () => undefined };
   try {
     const workspace = copyFixtureWorkspace(runDir);
     const ideDir = path.join(runDir, 'shannon-ide');
@@ -87,7 +108,7 @@ async function runOneFile(testFile, executable, desktop) {
     const userDataDir = path.join(runDir, 'user-data');
     mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
     writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(
-      { ...(desktop ? defaultUserSettings : {}), ...(await testUserSettings()) }, null, 2));
+      { ...(desktop ? defaultUserSettings : {}), ...(await testUserSettings()), ...setup.settings }, null, 2));
     await runTests({
       vscodeExecutablePath: executable,
       extensionDevelopmentPath: repoRoot,
@@ -106,9 +127,11 @@ async function runOneFile(testFile, executable, desktop) {
         SHANNON_IDE_DIR: ideDir,
         SHANNON_TEST_WORKSPACE: workspace,
         SHANNON_TEST_RUN_DIR: runDir,
+        ...setup.env,
       },
     });
   } finally {
+    await setup.dispose();
     removeTempDir(runDir);
   }
 }
