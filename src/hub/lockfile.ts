@@ -2,7 +2,7 @@
 // reporter needs to connect (port, token). The token makes it a secret: the folder is created 0700
 // and the file 0600 in the same system call that creates it (exclusive create), never chmod-ed
 // afterwards, so there is no moment where another user could read it.
-import { mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { LockFile, PROTOCOL_VERSION } from '../protocol';
@@ -21,11 +21,29 @@ export interface LockFileInput {
   pid?: number;
 }
 
+/** The current user's id, where the platform has one (not on Windows, where ACLs apply instead). */
+const currentUid = (): number | undefined => process.getuid?.();
+
+/**
+ * The lock folder must be ours and closed to others: anyone who can write into it could plant a
+ * lock file that sends our reporters (and their events) to a hub of theirs. A folder we own with
+ * looser permissions (made by hand, or by an older tool) is tightened to 0700; one owned by another
+ * user is refused.
+ */
+function secureLockDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const uid = currentUid();
+  if (uid === undefined) return;
+  const stat = statSync(dir);
+  if (stat.uid !== uid) throw new Error(`${dir} belongs to another user (uid ${stat.uid}); refusing to put a hub token there`);
+  if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}
+
 /** Write `<dir>/<pid>-<port>.json`; returns its path. Throws if it cannot be created. */
 export function writeLockFile(input: LockFileInput): string {
   const dir = input.dir ?? defaultLockDir();
   const pid = input.pid ?? process.pid;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  secureLockDir(dir);
   const path = join(dir, `${pid}-${input.port}.json`);
   const content: LockFile = {
     port: input.port,
@@ -59,6 +77,29 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Read a lock file, unless another user could have written it: it must belong to us and not be
+ * writable by group or others (else `foreign` says why). Checked on the open descriptor, so the
+ * file cannot be swapped between the check and the read.
+ */
+function readOwnFile(file: string): { text: string; foreign?: string } {
+  const fd = openSync(file, 'r');
+  try {
+    const stat = fstatSync(fd);
+    const uid = currentUid();
+    if (uid !== undefined && stat.uid !== uid) return { text: '', foreign: `ignored: owned by another user (uid ${stat.uid})` };
+    if (uid !== undefined && (stat.mode & 0o022) !== 0) return { text: '', foreign: `ignored: writable by other users (mode ${(stat.mode & 0o777).toString(8)})` };
+    const buffer = Buffer.alloc(Math.min(stat.size, MAX_LOCK_FILE_BYTES));
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    return { text: buffer.subarray(0, length).toString('utf8') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A lock file is a few hundred bytes; anything far larger is not one of ours. */
+const MAX_LOCK_FILE_BYTES = 64 * 1024;
+
 export interface FoundLockFile extends LockFile {
   /** Where it was read from. */
   file: string;
@@ -81,7 +122,12 @@ export function readLockFiles(dir: string = defaultLockDir(), onSkip?: (file: st
     const file = join(dir, name);
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
+      const { text, foreign } = readOwnFile(file);
+      if (foreign) {
+        onSkip?.(file, foreign);
+        continue;
+      }
+      json = JSON.parse(text);
     } catch (error) {
       onSkip?.(file, `unreadable: ${(error as Error).message}`);
       continue;

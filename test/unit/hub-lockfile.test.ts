@@ -2,7 +2,7 @@
 // invalid and foreign files.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LockFile } from '../../src/protocol/discovery';
 import { defaultLockDir, readLockFiles, writeLockFile } from '../../src/hub/lockfile';
@@ -55,14 +55,51 @@ describe('hub lock file', () => {
     const live = writeLockFile({ dir, port: 4100, token: 't', url: 'ws://127.0.0.1:4100', workspaceFolders: ['/a'] });
     const stalePid = deadPid();
     writeLockFile({ dir, pid: stalePid, port: 4101, token: 't', url: 'ws://127.0.0.1:4101', workspaceFolders: ['/a'] });
-    writeFileSync(join(dir, '1-2.json'), '{"port": "not a number"}');
-    writeFileSync(join(dir, '3-4.json'), 'garbage');
+    // Explicit modes: whatever the umask, these are only the current user's to write.
+    writeFileSync(join(dir, '1-2.json'), '{"port": "not a number"}', { mode: 0o644 });
+    chmodSync(join(dir, '1-2.json'), 0o644);
+    writeFileSync(join(dir, '3-4.json'), 'garbage', { mode: 0o644 });
+    chmodSync(join(dir, '3-4.json'), 0o644);
     writeFileSync(join(dir, 'notes.txt'), 'hello');
     const skipped: string[] = [];
     const found = readLockFiles(dir, (file, reason) => skipped.push(`${file.split('/').pop()}: ${reason.split(':')[0]}`));
     assert.deepEqual(found.map((f) => f.file), [live]);
     assert.deepEqual(skipped.sort(), ['1-2.json: invalid', `${stalePid}-4101.json: stale`, '3-4.json: unreadable'].sort());
     assert.deepEqual(readLockFiles(join(dir, 'missing')), []);
+  });
+
+  it('tightens a lock folder of ours that others could read or write to 0700 before writing', () => {
+    const dir = join(fx.tempDir(), 'ide');
+    mkdirSync(dir);
+    chmodSync(dir, 0o777);
+    const file = writeLockFile({ dir, port: 4300, token: 'secret', url: 'ws://127.0.0.1:4300', workspaceFolders: [] });
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+  });
+
+  it('readers ignore a lock file that other users can write: it could point reporters at anyone\'s hub', () => {
+    const dir = fx.tempDir();
+    const planted = writeLockFile({ dir, port: 4400, token: 't', url: 'ws://127.0.0.1:4400', workspaceFolders: ['/a'] });
+    chmodSync(planted, 0o666);
+    const skipped: string[] = [];
+    assert.deepEqual(readLockFiles(dir, (file, reason) => skipped.push(reason)), []);
+    assert.deepEqual(skipped, ['ignored: writable by other users (mode 666)']);
+  });
+
+  it('refuses another user\'s lock folder and ignores their lock files (as root, which can make them)', function () {
+    if (process.getuid?.() !== 0) this.skip();
+    const nobody = 65534;
+    const theirs = join(fx.tempDir(), 'theirs');
+    mkdirSync(theirs, { mode: 0o700 });
+    chownSync(theirs, nobody, nobody);
+    assert.throws(() => writeLockFile({ dir: theirs, port: 4500, token: 't', url: 'ws://127.0.0.1:4500', workspaceFolders: [] }), /belongs to another user \(uid 65534\)/);
+
+    const dir = fx.tempDir();
+    const foreign = writeLockFile({ dir, port: 4501, token: 't', url: 'ws://127.0.0.1:4501', workspaceFolders: ['/a'] });
+    chownSync(foreign, nobody, nobody);
+    const skipped: string[] = [];
+    assert.deepEqual(readLockFiles(dir, (file, reason) => skipped.push(reason)), []);
+    assert.deepEqual(skipped, ['ignored: owned by another user (uid 65534)']);
   });
 
   it('never overwrites an existing file (exclusive create)', () => {
