@@ -50,6 +50,14 @@ interface TrackedTerminal {
    */
   startedExecution: vscode.TerminalShellExecution | undefined;
   awaitingStart: boolean;
+  /** The folder the terminal was opened in (fsPath), to reuse it only for runs in the same folder. */
+  openedIn: string | undefined;
+}
+
+/** Same folder, ignoring a trailing separator (shells report `/a/b/` and `/a/b` alike). */
+function sameFolder(a: string, b: string): boolean {
+  const trim = (p: string) => (p.length > 1 ? p.replace(/[\\/]+$/, '') : p);
+  return trim(a) === trim(b);
 }
 
 export class TerminalRunner implements vscode.Disposable {
@@ -82,7 +90,7 @@ export class TerminalRunner implements vscode.Disposable {
   }
 
   async run(request: RunRequest): Promise<RunInfo> {
-    const idle = this.findIdleTerminal();
+    const idle = this.findIdleTerminal(request.cwd);
     const terminal = idle ?? this.createTerminal(request);
     const entry = this.tracked.get(terminal)!;
     entry.busyWith = request.sessionId;
@@ -128,11 +136,19 @@ export class TerminalRunner implements vscode.Disposable {
     return true;
   }
 
-  private findIdleTerminal(): vscode.Terminal | undefined {
+  /**
+   * An idle Shannon terminal that will run the command in `cwd`: opened in that folder and, when
+   * shell integration knows, still there (the user may have typed `cd` in it since).
+   */
+  private findIdleTerminal(cwd: vscode.Uri | undefined): vscode.Terminal | undefined {
     // `env VAR=value cmd` (how a reused terminal gets the new session id) exists only on POSIX.
     if (process.platform === 'win32') return undefined;
     for (const entry of this.tracked.values()) {
-      if (entry.busyWith === undefined && entry.terminal.exitStatus === undefined) return entry.terminal;
+      if (entry.busyWith !== undefined || entry.terminal.exitStatus !== undefined) continue;
+      if (entry.openedIn !== cwd?.fsPath) continue;
+      const current = entry.terminal.shellIntegration?.cwd;
+      if (current && cwd && !sameFolder(current.fsPath, cwd.fsPath)) continue;
+      return entry.terminal;
     }
     return undefined;
   }
@@ -144,7 +160,7 @@ export class TerminalRunner implements vscode.Disposable {
       env: { [SESSION_ID_VARIABLE]: request.sessionId },
       iconPath: new vscode.ThemeIcon('pulse'),
     });
-    this.tracked.set(terminal, { terminal, busyWith: undefined, execution: undefined, startedExecution: undefined, awaitingStart: false });
+    this.tracked.set(terminal, { terminal, busyWith: undefined, execution: undefined, startedExecution: undefined, awaitingStart: false, openedIn: request.cwd?.fsPath });
     return terminal;
   }
 

@@ -188,9 +188,11 @@ export async function testUserSettings() {
   return { 'shannon.legacy.port': await freePort() };
 }
 
-/** The workbench URL for a folder, optionally with the development `payload` (smoke-test driver only). */
+/** The workbench URL for a folder or a .code-workspace file, optionally with the development `payload` (smoke-test driver only). */
 export function workbenchUrl(server, folder, payload) {
-  let url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
+  // A .code-workspace file opens as a (multi-root) workspace, anything else as a folder.
+  const kind = folder.endsWith('.code-workspace') ? 'workspace' : 'folder';
+  let url = `${server.url}/?${kind}=${encodeURIComponent(folder)}`;
   if (payload) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   return url;
 }

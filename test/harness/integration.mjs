@@ -20,8 +20,9 @@ const hostExecutable = path.join(repoRoot, 'test', 'harness', 'code-server-host.
 
 /**
  * Files that need the machine prepared before their VS Code starts (the hub reads its settings at
- * activation, so a test cannot change them afterwards). Each returns extra user settings and
- * environment for that file's host, and a dispose.
+ * activation, and a window cannot become multi-root without restarting its extension host). Each
+ * gets the run dir and the workspace copy, and returns extra user settings and environment for
+ * that file's host, optionally another folder or .code-workspace to open, and a dispose.
  */
 const FILE_SETUPS = {
   // A port some other program holds, as shannon.hub.port: the hub cannot start.
@@ -34,6 +35,15 @@ const FILE_SETUPS = {
       env: { SHANNON_TEST_BUSY_PORT: String(port) },
       dispose: () => new Promise((resolve) => blocker.close(resolve)),
     };
+  },
+  // A multi-root workspace: the fixture workspace and a second folder beside it.
+  'multi-root.test.js': async ({ runDir, workspace }) => {
+    const second = path.join(runDir, 'second-folder');
+    mkdirSync(second);
+    writeFileSync(path.join(second, 'README.md'), '# second folder\n');
+    const file = path.join(runDir, 'two-folders.code-workspace');
+    writeFileSync(file, JSON.stringify({ folders: [{ path: workspace }, { path: second }] }, null, 2));
+    return { launchTarget: file, env: { SHANNON_TEST_SECOND_FOLDER: second } };
   },
 };
 
@@ -100,9 +110,10 @@ export async function runIntegrationTests(onlyFiles = []) {
 
 async function runOneFile(testFile, executable, desktop) {
   const runDir = makeTempDir('shannon-integration-');
-  const setup = (await FILE_SETUPS[testFile]?.()) ?? { settings: {}, env: {}, dispose: async () => undefined };
+  let setup = { settings: {}, env: {}, dispose: async () => undefined };
   try {
     const workspace = copyFixtureWorkspace(runDir);
+    setup = { ...setup, ...(await FILE_SETUPS[testFile]?.({ runDir, workspace })) };
     const ideDir = path.join(runDir, 'shannon-ide');
     mkdirSync(ideDir);
     const userDataDir = path.join(runDir, 'user-data');
@@ -114,7 +125,7 @@ async function runOneFile(testFile, executable, desktop) {
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: path.join(outDir, 'index.js'),
       launchArgs: [
-        workspace,
+        setup.launchTarget ?? workspace,
         `--user-data-dir=${userDataDir}`,
         `--extensions-dir=${path.join(runDir, 'extensions')}`,
         '--disable-extensions',
