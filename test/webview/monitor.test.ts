@@ -252,6 +252,7 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     const page = m().page;
     await page.locator('.status-badge', { hasText: 'Running' }).waitFor();
     assert.equal(await page.getAttribute('[role=progressbar]', 'aria-valuenow'), '45');
+    assert.equal(await page.locator('.progress-text').textContent(), '45%step 2/4Writing the toggle component');
     const running = page.locator('li.skill[aria-current=step]');
     assert.match((await running.textContent())!, /write_code.*step 2\/4/);
     assert.match((await page.locator('li.skill-completed').textContent())!, /analyze_codebase.*step 1\/4.*4\.2 s/);
@@ -279,6 +280,17 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     await page.click('button[data-command=resume]');
     await m().waitForPosted((x) => x.type === 'command' && x.command === 'resume');
     assert.equal((await m().posted()).filter((x) => x.type === 'command' && x.command === 'halt').length, 0);
+  });
+
+  it('completed: 100% alone (the last step and progress message are history); a failed run keeps where it stopped', async () => {
+    const { summary } = realisticRun();
+    await m().send(snapshot(1, { ...summary, state: 'completed', progress: 100, endedAt: '2026-11-25T20:31:05.000Z' }, []));
+    const page = m().page;
+    await page.locator('.status-badge', { hasText: 'Completed' }).waitFor();
+    assert.equal(await page.locator('.progress-text').textContent(), '100%');
+    await m().send(snapshot(2, { ...summary, state: 'failed', endedAt: '2026-11-25T20:31:05.000Z' }, []));
+    await page.locator('.status-badge', { hasText: 'Failed' }).waitFor();
+    assert.equal(await page.locator('.progress-text').textContent(), '45%step 2/4Writing the toggle component');
   });
 
   it('failed: the failed skill is expanded with its error', async () => {

@@ -29,8 +29,12 @@ function Elapsed({ session }: { session: SessionSummary }) {
 
 function Progress({ session }: { session: SessionSummary }) {
   const known = typeof session.progress === 'number' && Number.isFinite(session.progress);
-  const stepText = session.stepsTotal ? stepLabel(session.currentStep, session.stepsTotal) : '';
-  if (!known && !stepText && !session.progressMessage) return null;
+  // Once a run completed, its last step and progress message are history, not where it is: show
+  // 100% alone. A run that failed or stopped keeps them: that is where it stopped.
+  const completed = session.state === 'completed';
+  const stepText = session.stepsTotal && !completed ? stepLabel(session.currentStep, session.stepsTotal) : '';
+  const message = completed ? undefined : session.progressMessage;
+  if (!known && !stepText && !message) return null;
   const value = known ? Math.max(0, Math.min(100, session.progress!)) : undefined;
   return (
     <div class="progress">
@@ -42,7 +46,7 @@ function Progress({ session }: { session: SessionSummary }) {
       <div class="progress-text">
         {value !== undefined && <span>{Math.round(value)}%</span>}
         {stepText && <span>{stepText}</span>}
-        {session.progressMessage && <span class="progress-message">{session.progressMessage}</span>}
+        {message && <span class="progress-message">{message}</span>}
       </div>
     </div>
   );
