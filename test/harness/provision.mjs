@@ -53,7 +53,23 @@ function provisionNode24() {
   if (existsSync(path.join(node24Bin, 'node'))) return;
   log(`installing ${NODE24_PACKAGE} into ${path.dirname(path.dirname(node24Dir))}`);
   mkdirSync(path.dirname(path.dirname(node24Dir)), { recursive: true });
-  run('npm', ['install', '--no-save', '--no-package-lock', '--prefix', path.dirname(path.dirname(node24Dir)), NODE24_PACKAGE]);
+  // --prefer-offline: what the npm cache already holds is used without asking the registry again.
+  run('npm', ['install', '--prefer-offline', '--no-save', '--no-package-lock', '--prefix', path.dirname(path.dirname(node24Dir)), NODE24_PACKAGE], {
+    env: withSystemCas(process.env),
+  });
+}
+
+const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+/**
+ * Node (and so npm) trusts only its own list of CAs, where apt and curl trust the system's. Behind
+ * a proxy or mirror whose CA only the system knows, every fetch fails with
+ * SELF_SIGNED_CERT_IN_CHAIN and npm falls back to its cache after three retries (about 70 s per
+ * package). Unless the caller chose otherwise, npm gets the system's CAs too.
+ */
+function withSystemCas(env) {
+  if (env.NODE_EXTRA_CA_CERTS || !existsSync(SYSTEM_CA_BUNDLE)) return env;
+  return { ...env, NODE_EXTRA_CA_CERTS: SYSTEM_CA_BUNDLE };
 }
 
 /**
@@ -73,8 +89,8 @@ function provisionCodeServer() {
   writeFileSync(path.join(codeServerDir, 'package.json'), '{"name":"code-server-cache","private":true}\n');
   // code-server's postinstall refuses any Node major but 24, and node-gyp must build against
   // Node 24's headers (this machine's npmrc points nodedir at Node 20's).
-  run('npm', ['install', '--no-package-lock', '--prefix', codeServerDir, `code-server@${CODE_SERVER_VERSION}`], {
-    env: { ...withoutNpmRunEnv(process.env), PATH: `${node24Bin}:${process.env.PATH}`, npm_config_nodedir: node24Dir },
+  run('npm', ['install', '--prefer-offline', '--no-package-lock', '--prefix', codeServerDir, `code-server@${CODE_SERVER_VERSION}`], {
+    env: withSystemCas({ ...withoutNpmRunEnv(process.env), PATH: `${node24Bin}:${process.env.PATH}`, npm_config_nodedir: node24Dir }),
   });
   writeFileSync(marker, new Date().toISOString());
 }
