@@ -192,6 +192,7 @@ export class EventListView {
     if (this.follow && !atBottom) {
       // Decided here, not by the scroll event: an append before it would scroll back to the tail.
       this.follow = false;
+      this.pendingScroll = undefined;
       this.callbacks.followChanged(false);
     }
     this.render();
@@ -221,6 +222,8 @@ export class EventListView {
     const atBottom = this.scrollTop + el.clientHeight >= rowCount * ROW_HEIGHT - BOTTOM_SLACK;
     if (this.follow && !atBottom) {
       this.follow = false;
+      // A tail position still waiting for the resize observer must not pull the user back down.
+      this.pendingScroll = undefined;
       this.callbacks.followChanged(false);
     } else if (!this.follow && atBottom && this.pendingRestore === undefined) {
       this.follow = true;
