@@ -62,6 +62,9 @@ suite('Shannon: Do in the workbench', () => {
     await page.locator('.statusbar-item', { hasText: /Shannon: (write_file|running|completed)/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await monitor.locator('.session-header', { hasText: /completed/i }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await page.locator('.statusbar-item', { hasText: 'Shannon: completed' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    // The Checkpoints tree lists the run too, with its final state (it refreshes a moment later).
+    const treeRow = page.locator('.part.sidebar .monaco-list-row', { hasText: TASK });
+    await treeRow.locator('.codicon-pass').first().waitFor({ state: 'visible', timeout: 30_000 });
     const file = await wb.screenshot('e2e-do');
     console.log(`      screenshot: ${file}`);
 
