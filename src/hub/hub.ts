@@ -25,6 +25,8 @@ export interface HubOptions {
   journalDir?: string;
   retention?: RetentionLimits;
   lostGraceMs?: number;
+  /** How long a session whose reporter closed with CloseCode.reporterPaused may stay silent. */
+  pausedGraceMs?: number;
   legacy?: { enabled: boolean; port: number };
   /** Write a discovery lock file (dir defaults to $SHANNON_IDE_DIR or ~/.shannon/ide); none when omitted. */
   lockFile?: { dir?: string; workspaceFolders: string[] };
@@ -67,6 +69,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   }
   const store = new SessionStore({
     lostGraceMs: options.lostGraceMs ?? DEFAULT_LOST_GRACE_MS,
+    pausedGraceMs: options.pausedGraceMs,
     retention: options.retention ?? DEFAULT_RETENTION,
     journal,
     log,

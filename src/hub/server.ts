@@ -258,11 +258,13 @@ export class HubServer {
     conn.closing = true;
     conn.cursors.clear();
     this.log.info(`connection #${conn.id} closed (${code}${reason ? ` ${reason}` : ''}); ${this.connections.size} open`);
+    // A reporter that closed saying more reports will follow is given the long grace, not the short one.
+    const paused = code === CloseCode.reporterPaused;
     for (const sessionId of conn.sessions) {
       const reporters = this.reportersBySession.get(sessionId);
       reporters?.delete(conn);
       if (reporters && reporters.size === 0) this.reportersBySession.delete(sessionId);
-      if (conn.announced.has(sessionId)) this.announce(sessionId);
+      if (conn.announced.has(sessionId)) this.announce(sessionId, paused);
     }
     this.notifyClients();
   }
@@ -382,10 +384,10 @@ export class HubServer {
   }
 
   /** The store sees one reporter state per session: connected if any connection reports it. */
-  private announce(sessionId: string): void {
+  private announce(sessionId: string, paused = false): void {
     const reporters = [...(this.reportersBySession.get(sessionId) ?? [])].filter((c) => !c.closing);
     const capabilities = [...new Set(reporters.flatMap((c) => c.capabilities))];
-    this.store.setReporter(sessionId, { connected: reporters.length > 0, capabilities });
+    this.store.setReporter(sessionId, { connected: reporters.length > 0, capabilities, paused });
   }
 
   private withinRate(conn: Connection, bytes: number): boolean {

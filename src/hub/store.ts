@@ -31,10 +31,13 @@ export interface RetentionLimits {
 }
 
 export const DEFAULT_LOST_GRACE_MS = 10_000;
+/** After a reporter closed with CloseCode.reporterPaused: silence this long means it is gone. */
+export const DEFAULT_PAUSED_GRACE_MS = 10 * 60_000;
 export const DEFAULT_RETENTION: RetentionLimits = { maxSessions: 50, maxBytes: 200 * 1024 * 1024 };
 
 export interface SessionStoreOptions {
   lostGraceMs?: number;
+  pausedGraceMs?: number;
   retention?: RetentionLimits;
   journal?: JournalSink;
   log?: HubLogger;
@@ -80,6 +83,7 @@ export class SessionStore {
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly listeners = new Set<(change: StoreChange) => void>();
   private readonly lostGraceMs: number;
+  private readonly pausedGraceMs: number;
   private readonly retention: RetentionLimits;
   private readonly journal: JournalSink | undefined;
   private readonly log: HubLogger;
@@ -88,6 +92,7 @@ export class SessionStore {
 
   constructor(options: SessionStoreOptions = {}) {
     this.lostGraceMs = options.lostGraceMs ?? DEFAULT_LOST_GRACE_MS;
+    this.pausedGraceMs = options.pausedGraceMs ?? DEFAULT_PAUSED_GRACE_MS;
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.journal = options.journal;
     this.log = options.log ?? silentLogger;
@@ -157,14 +162,18 @@ export class SessionStore {
     return record.summary;
   }
 
-  /** The server reports whether a reporter of this session is connected; a disconnect without a final event -> lost after grace. */
-  setReporter(sessionId: string, connection: { connected: boolean; capabilities: Capability[] }): void {
+  /**
+   * The server reports whether a reporter of this session is connected. A disconnect without a
+   * final event -> lost after the grace period; a much longer one when the last reporter said it
+   * paused (more reports may come from another connection, as with `shannon-hub emit`).
+   */
+  setReporter(sessionId: string, connection: { connected: boolean; capabilities: Capability[]; paused?: boolean }): void {
     const record = this.sessions.get(sessionId);
     if (!record) return;
     const { summary } = record;
     this.clearLostTimer(record);
     if (!connection.connected && !isFinal(summary.state)) {
-      record.lostTimer = setTimeout(() => this.markLost(sessionId), this.lostGraceMs);
+      record.lostTimer = setTimeout(() => this.markLost(sessionId), connection.paused ? this.pausedGraceMs : this.lostGraceMs);
       record.lostTimer.unref();
     }
     const capabilities = connection.connected ? [...connection.capabilities] : [];

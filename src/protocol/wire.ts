@@ -83,6 +83,12 @@ export const CloseCode = {
   flood: 4008,
   tooManyConnections: 4013,
   shuttingDown: 1001,
+  /**
+   * Sent by a reporter: it is done for now and more reports for its sessions may follow from
+   * another connection (`shannon-hub emit`, one process per event). The hub then waits
+   * DEFAULT_PAUSED_GRACE_MS, not the short lost grace, before it calls such a session lost.
+   */
+  reporterPaused: 4100,
   frameTooLarge: 1009,
 } as const;
 

@@ -42,7 +42,8 @@ export async function emitCommand(args: string[], version: string): Promise<numb
     if (error instanceof FlushTimeoutError) throw new CliError(`emit: ${error.message}`, ExitCode.connection);
     throw connectionError(error, location);
   }
-  await reporter.close();
+  // One event per process: the next `emit` for this session is a new connection, not a crash.
+  await reporter.close({ moreToCome: true });
   if (refused) throw usageError(`emit: the hub refused the event: ${refused}`);
   process.stdout.write(`${JSON.stringify({ sessionId: reporter.sessionId, seq: reporter.lastAckedSeq })}\n`);
   return ExitCode.ok;

@@ -329,8 +329,12 @@ export class Reporter {
     });
   }
 
-  /** Stop reconnecting and close the socket. Unacknowledged events are abandoned (call flush() first). */
-  async close(): Promise<void> {
+  /**
+   * Stop reconnecting and close the socket. Unacknowledged events are abandoned (call flush()
+   * first). With `moreToCome`, the hub is told that other reports for the session may follow from
+   * another connection, so it does not call the session lost after the usual short grace.
+   */
+  async close(options: { moreToCome?: boolean } = {}): Promise<void> {
     if (this.currentState === 'closed') return;
     this.setState('closed');
     clearTimeout(this.reconnectTimer);
@@ -347,6 +351,7 @@ export class Reporter {
         resolve();
       });
       if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+      else if (options.moreToCome) socket.close(CloseCode.reporterPaused, 'more reports may follow');
       else socket.close(1000, 'reporter closed');
     });
   }

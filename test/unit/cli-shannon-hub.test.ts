@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import WebSocket from 'ws';
 import { startHub, type Hub } from '../../src/hub/hub';
 import { journalFileName } from '../../src/hub/journal';
 import packageJson from '../../package.json';
@@ -172,6 +173,26 @@ describe('shannon-hub command (bundled)', function () {
       assert.equal(second.code, 0, second.stderr);
       assert.deepEqual(JSON.parse(second.stdout), { sessionId: 'emit-1', seq: 2 });
       assert.equal(hub!.store.get('emit-1')?.progress, 40);
+    });
+
+    it('tells the hub more reports may follow (close 4100), so the session is not lost between emits', async () => {
+      const quick = await startHub({ lostGraceMs: 50, version: 'quick-lost-hub' });
+      try {
+        const env = cleanEnv({ SHANNON_HUB_URL: quick.url, SHANNON_HUB_TOKEN: quick.token });
+        const emitted = await run(['emit', 'execution:started', '--data', '{"task":"scripted"}', '--session', 'between-emits'], { env });
+        assert.equal(emitted.code, 0, emitted.stderr);
+        // A control reporter that disconnects plainly after the emit: it goes lost after the short grace.
+        const control = new WebSocket(quick.url, { headers: { authorization: `Bearer ${quick.token}` } });
+        await new Promise((resolve, reject) => control.once('open', resolve).once('error', reject));
+        control.send(JSON.stringify({ type: 'hello', protocol: 1, role: 'reporter', client: { name: 'control', version: '1', pid: process.pid }, sessionId: 'control' }));
+        control.send(JSON.stringify({ type: 'event', sessionId: 'control', seq: 1, ts: new Date().toISOString(), kind: 'execution:started', data: {} }));
+        await waitFor('the control session to exist', () => quick.store.get('control')?.state === 'running');
+        control.close(1000, 'done');
+        await waitFor('the control session to be lost', () => quick.store.get('control')?.state === 'lost');
+        assert.equal(quick.store.get('between-emits')?.state, 'running', 'the emitted session waits for more');
+      } finally {
+        await quick.dispose();
+      }
     });
 
     it('makes a new session id in the CLI format when none is given', async () => {

@@ -328,6 +328,28 @@ describe('hub server', () => {
       assert.equal(hub.store.get('ends')?.reporterConnected, false);
       assert.ok(fx.log.has('info', /connection #\d+ closed/));
     });
+
+    it('gives a reporter that closed with 4100 (more reports may follow) the long grace, not the short one', async () => {
+      const hub = await fx.hub({ lostGraceMs: 50, pausedGraceMs: 400 });
+      const report = async (sessionId: string) => {
+        const client = await fx.client(hub);
+        client.hello({ sessionId });
+        await client.welcome();
+        client.send({ type: 'event', ...event(sessionId, 1, 'execution:started') });
+        await client.acked(sessionId, 1);
+        return client;
+      };
+      const paused = await report('paused');
+      paused.socket.close(CloseCode.reporterPaused, 'more reports may follow');
+      await paused.closed;
+      // Closed after the paused one: with the same grace it would go lost after it, not before.
+      const plain = await report('plain');
+      plain.socket.close(1000, 'done');
+      await waitFor(() => hub.store.get('plain')?.state === 'lost', 'the normally closed session to be lost');
+      assert.equal(hub.store.get('paused')?.state, 'running', 'still within the long grace');
+      assert.equal(hub.store.get('paused')?.reporterConnected, false);
+      await waitFor(() => hub.store.get('paused')?.state === 'lost', 'the paused session to be lost after the long grace');
+    });
   });
 
   describe('control', () => {
