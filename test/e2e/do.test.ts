@@ -75,5 +75,16 @@ suite('Shannon: Do in the workbench', () => {
     assert.equal(start.env.SHANNON_SESSION_ID, start.argv[4]);
     assert.equal(start.cwd, wb.workspace);
     assert.deepEqual(readdirSync(wb.workspace).filter((name) => name.includes('pwned')), []);
+
+    // Inside the workbench's webview too: a click shows an event in full, and the arrow keys (which
+    // VS Code hands to the focused webview) step the details through the events.
+    await monitor.locator('.event-row', { hasText: 'execution:completed' }).first().click();
+    const details = monitor.locator('.event-details');
+    await details.locator('.event-details-kind', { hasText: 'execution:completed' }).waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match((await details.locator('pre').textContent()) ?? '', /"success": true/);
+    await page.keyboard.press('ArrowUp');
+    await details.locator('.event-details-kind', { hasText: 'skill:completed' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await page.keyboard.press('Escape');
+    await details.waitFor({ state: 'detached', timeout: 10_000 });
   });
 });
