@@ -487,6 +487,17 @@ describe('Monitor webview (Chromium, production bundle)', function () {
       // The theme really applied: the page background is the theme's side bar colour.
       const background = await m().page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
       assert.equal(background, { light: 'rgb(243, 243, 243)', dark: 'rgb(37, 37, 38)', 'high-contrast': 'rgb(0, 0, 0)' }[theme]);
+
+      // A selected event with its details open, in the same theme.
+      await m().page.locator('.event-row[data-seq="38"]').click();
+      await m().page.locator('.event-details').waitFor();
+      await m().page.screenshot({ path: path.join(resultsDir, `webview-${theme}-details.png`) });
+      // The selection is visible: a theme list colour as background, or (high contrast) an outline.
+      const selected = await m().page.$eval('.event-row.selected', (el) => {
+        const style = getComputedStyle(el);
+        return { background: style.backgroundColor, outline: style.outlineStyle };
+      });
+      assert.ok(selected.background !== 'rgba(0, 0, 0, 0)' || selected.outline !== 'none', `selection not visible in ${theme}: ${JSON.stringify(selected)}`);
     });
   }
 });
