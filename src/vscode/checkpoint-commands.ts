@@ -56,7 +56,8 @@ function resolveTarget(arg: unknown): { ok: true; target: CheckpointCommandTarge
       ok: false,
       reason: live
         ? 'This checkpoint was reported by the run but is not on disk in any workspace folder, so it cannot be compared or restored.'
-        : 'Pick a checkpoint in the Checkpoints view.',
+        : // VS Code passes no item when the view was refreshing at the moment of the click.
+          'No checkpoint was given. Pick one in the Checkpoints view (if you just did, the view was refreshing: try again).',
     };
   }
   const folder = (vscode.workspace.workspaceFolders ?? []).find((f) => sameFolder(f.uri.fsPath, parsed.data.folder));

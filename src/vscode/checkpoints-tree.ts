@@ -172,10 +172,21 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
       this.log.error(`checkpoints: cannot rebuild the tree: ${(err as Error).message}`);
     }
     this.updateView();
-    this.changeEmitter.fire(undefined);
+    // Refresh the view only when the tree really changed. Every refresh makes VS Code forget the
+    // items it handed out until it has fetched them again, and a click on an item in that moment
+    // reaches the command without its checkpoint. A file watcher or a run often rebuilds an
+    // identical tree (the _contents file of a checkpoint, a session event that moves nothing here).
+    const signature = JSON.stringify(this.roots);
+    if (signature !== this.shownSignature) {
+      this.shownSignature = signature;
+      this.changeEmitter.fire(undefined);
+    }
     this.builtEmitter.fire(this.roots);
     return this.roots;
   }
+
+  /** What the view was last told to show (see rebuild). */
+  private shownSignature = '';
 
   private updateView(): void {
     if (!this.view) return;
