@@ -3,7 +3,7 @@
 // a fresh profile, opens a copy of the sample workspace, prints the URL and stays up until Ctrl-C;
 // then stops everything it started (code-server's whole process group) and removes its temp dirs.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { copyFixtureWorkspace, makeTempDir, removeTempDir, repoRoot, startCodeServer, vsixPath, workbenchUrl } from './code-server.mjs';
@@ -16,6 +16,23 @@ function packageExtension() {
   log('building and packaging (npm run package)');
   const result = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], timeout: 5 * 60_000 });
   if (result.status !== 0) throw new Error('npm run package failed');
+}
+
+/**
+ * Shannon: Do needs a Shannon CLI. With SHANNON_CLI set, that one; otherwise a demonstration
+ * stand-in (test/fixtures/cli/demo-shannon.mjs) that plays a paced run with skills, logs, a
+ * checkpoint on disk and a file edit, so everything the extension shows can be tried here.
+ */
+function cliSettings(runDir) {
+  if (process.env.SHANNON_CLI) return { 'shannon.cli.path': process.env.SHANNON_CLI };
+  const quote = (text) => `'${text.replace(/'/g, `'\\''`)}'`;
+  const bin = path.join(runDir, 'demo-bin');
+  mkdirSync(bin);
+  const wrapper = path.join(bin, 'shannon');
+  const demo = path.join(repoRoot, 'test', 'fixtures', 'cli', 'demo-shannon.mjs');
+  writeFileSync(wrapper, `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(demo)} "$@"\n`, { mode: 0o755 });
+  log('Shannon: Do runs a demo stand-in for the Shannon CLI (SHANNON_CLI=/path/to/shannon npm start for a real one)');
+  return { 'shannon.cli.path': wrapper };
 }
 
 /** 8080 when nothing listens there, otherwise 0 (code-server picks a free port). */
@@ -40,6 +57,7 @@ async function main() {
     vsix: vsixPath,
     port: await choosePort(PREFERRED_PORT),
     env: { SHANNON_IDE_DIR: ideDir },
+    settings: cliSettings(runDir),
     onOutput: process.env.SHANNON_TEST_VERBOSE === '1' ? (text) => process.stdout.write(text) : undefined,
   });
   let stopping = false;

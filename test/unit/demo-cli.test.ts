@@ -1,0 +1,89 @@
+// The demonstration stand-in `npm start` gives Shannon: Do (test/fixtures/cli/demo-shannon.mjs),
+// run as the extension runs a CLI: the real CLI's arguments, the hub address in the environment,
+// the workspace folder as its directory. Its run must be one the extension shows in full, and its
+// checkpoint one the Checkpoints view can load and restore.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCheckpoint } from '../../src/checkpoints/read';
+import { startHub, type Hub } from '../../src/hub/hub';
+
+const DEMO = join(__dirname, '..', 'fixtures', 'cli', 'demo-shannon.mjs');
+const README = '# Sample\n\nBefore the demo.\n';
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('demo Shannon CLI (npm start)', function () {
+  this.timeout(30_000);
+  let hub: Hub;
+  let folder: string;
+
+  beforeEach(async () => {
+    hub = await startHub({});
+    folder = mkdtempSync(join(tmpdir(), 'shannon-demo-'));
+    writeFileSync(join(folder, 'README.md'), README);
+  });
+
+  afterEach(async () => {
+    await hub.dispose();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  function runDemo(sessionId: string, stepMs: number) {
+    const child = spawn(process.execPath, [DEMO, 'do', 'document the greeting', '--dashboard', '--session-id', sessionId, '--step-ms', String(stepMs)], {
+      cwd: folder,
+      env: { ...process.env, SHANNON_HUB_URL: hub.url, SHANNON_HUB_TOKEN: hub.token, SHANNON_SESSION_ID: sessionId },
+      stdio: 'pipe',
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, exited };
+  }
+
+  it('plays a complete run: skills, progress, logs, a checkpoint on disk, then the edit', async () => {
+    const { exited } = runDemo('do_20261125_120000_demo0001', 5);
+    assert.equal(await exited, 0);
+    const session = await waitFor('the session to complete', () => {
+      const current = hub.store.get('do_20261125_120000_demo0001');
+      return current?.state === 'completed' ? current : undefined;
+    });
+    assert.equal(session.task, 'document the greeting');
+    assert.deepEqual(session.skills.map((skill) => [skill.name, skill.status]), [
+      ['analyze_codebase', 'completed'], ['plan_changes', 'completed'], ['write_file', 'completed'], ['validate', 'completed'],
+    ]);
+    assert.equal(session.progress, 100);
+    assert.deepEqual(session.filesChanged, ['README.md']);
+    assert.equal(session.checkpoints.length, 1);
+    const kinds = hub.store.events(session.id).map((event) => event.kind);
+    assert.ok(kinds.filter((kind) => kind === 'log').length >= 5, kinds.join(' '));
+
+    // The checkpoint is Shannon's format and holds the README from before the edit.
+    const loaded = await loadCheckpoint(folder, session.checkpoints[0].id);
+    assert.ok(loaded.ok, loaded.ok ? '' : loaded.reason);
+    assert.equal(loaded.loaded.checkpoint.label, 'before_write_file');
+    assert.deepEqual(loaded.loaded.files.map((file) => [file.path, file.status, file.text]), [['README.md', 'modified', README]]);
+    assert.notEqual(readFileSync(join(folder, 'README.md'), 'utf8'), README, 'the demo edited the file after the checkpoint');
+  });
+
+  it('obeys halt, resume and cancel from the hub, and ends with 130 on cancel', async () => {
+    const id = 'do_20261125_120000_demo0002';
+    const { exited } = runDemo(id, 150);
+    await waitFor('the demo to report and declare its capabilities', () => hub.store.get(id)?.capabilities.includes('cancel'));
+    assert.equal(hub.sendControl(id, 'halt'), true);
+    await waitFor('halted', () => hub.store.get(id)?.state === 'halted');
+    assert.equal(hub.sendControl(id, 'resume'), true);
+    await waitFor('running again', () => hub.store.get(id)?.state === 'running');
+    assert.equal(hub.sendControl(id, 'cancel'), true);
+    assert.equal(await exited, 130);
+    await waitFor('cancelled', () => hub.store.get(id)?.state === 'cancelled');
+  });
+});
