@@ -188,14 +188,22 @@ export class EventListView {
     else if (top + ROW_HEIGHT > this.scrollTop + this.height) this.scroller.scrollTop = top + ROW_HEIGHT - this.height;
     else return;
     this.scrollTop = this.scroller.scrollTop;
-    const atBottom = this.scrollTop + this.height >= (this.data?.rowCount ?? 0) * ROW_HEIGHT - BOTTOM_SLACK;
-    if (this.follow && !atBottom) {
-      // Decided here, not by the scroll event: an append before it would scroll back to the tail.
-      this.follow = false;
-      this.pendingScroll = undefined;
-      this.callbacks.followChanged(false);
-    }
+    // Decided here, not by the scroll event: an append before it would scroll back to the tail.
+    if (this.follow && !this.isAtBottom(this.scrollTop, this.height)) this.pauseFollowing();
     this.render();
+  }
+
+  /** Whether a view of `height` at `top` shows the last row (within half a row). */
+  private isAtBottom(top: number, height: number): boolean {
+    return top + height >= (this.data?.rowCount ?? 0) * ROW_HEIGHT - BOTTOM_SLACK;
+  }
+
+  /** The user moved away from the tail. A tail position still waiting for the resize observer
+   *  must not pull them back down. */
+  private pauseFollowing(): void {
+    this.follow = false;
+    this.pendingScroll = undefined;
+    this.callbacks.followChanged(false);
   }
 
   private readonly onClick = (e: MouseEvent): void => {
@@ -218,13 +226,9 @@ export class EventListView {
     this.lastSetTop = -1;
     const el = this.scroller;
     this.scrollTop = el.scrollTop;
-    const rowCount = this.data?.rowCount ?? 0;
-    const atBottom = this.scrollTop + el.clientHeight >= rowCount * ROW_HEIGHT - BOTTOM_SLACK;
+    const atBottom = this.isAtBottom(this.scrollTop, el.clientHeight);
     if (this.follow && !atBottom) {
-      this.follow = false;
-      // A tail position still waiting for the resize observer must not pull the user back down.
-      this.pendingScroll = undefined;
-      this.callbacks.followChanged(false);
+      this.pauseFollowing();
     } else if (!this.follow && atBottom && this.pendingRestore === undefined) {
       this.follow = true;
       this.callbacks.followChanged(true);

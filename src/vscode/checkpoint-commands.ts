@@ -14,6 +14,7 @@ import { describeChanges, sameChanges, type RestorePlan } from '../checkpoints/r
 import { prepareRestore, writeSafetyCheckpoint } from '../checkpoints/restore';
 import { resolveInsideFolder } from '../checkpoints/safe-path';
 import { checkpointTitle } from '../checkpoints/tree-model';
+import { sameFolder } from './paths';
 import { CheckpointsTreeProvider, type CheckpointLog, type CheckpointSessionSource, type CheckpointTreeElement } from './checkpoints-tree';
 
 export const CHECKPOINT_SCHEME = 'shannon-checkpoint';
@@ -39,10 +40,6 @@ export interface CheckpointsApi {
 
 // ---- targets -------------------------------------------------------------------------------
 
-function sameFolder(a: string, b: string): boolean {
-  const norm = (p: string) => path.resolve(p).replace(/[\\/]+$/, '');
-  return process.platform === 'win32' ? norm(a).toLowerCase() === norm(b).toLowerCase() : norm(a) === norm(b);
-}
 
 /**
  * A tree item or a plain `{ folder, checkpointId, path?, confirm? }`, validated. The folder must be

@@ -11,6 +11,7 @@
 import * as vscode from 'vscode';
 import { buildCommandLine, detectShellKind } from '../cli/shell-quote';
 import { errorText } from './log';
+import { sameFolder } from './paths';
 
 export const TERMINAL_NAME = 'Shannon';
 export const SESSION_ID_VARIABLE = 'SHANNON_SESSION_ID';
@@ -52,12 +53,6 @@ interface TrackedTerminal {
   awaitingStart: boolean;
   /** The folder the terminal was opened in (fsPath), to reuse it only for runs in the same folder. */
   openedIn: string | undefined;
-}
-
-/** Same folder, ignoring a trailing separator (shells report `/a/b/` and `/a/b` alike). */
-function sameFolder(a: string, b: string): boolean {
-  const trim = (p: string) => (p.length > 1 ? p.replace(/[\\/]+$/, '') : p);
-  return trim(a) === trim(b);
 }
 
 export class TerminalRunner implements vscode.Disposable {

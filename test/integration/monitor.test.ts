@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ShannonExtensionApi } from '../../src/extension';
+import { waitFor } from './wait';
 
 const EXTENSION_ID = 'shannon.shannon-vscode';
 
@@ -11,14 +12,6 @@ function monitorPanelTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all
     .flatMap((group) => group.tabs)
     .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('shannon.monitorPanel'));
-}
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 suite('Monitor view and editor panel', () => {
@@ -40,13 +33,13 @@ suite('Monitor view and editor panel', () => {
   test('Open Monitor in Editor opens one panel and reveals it again', async () => {
     assert.equal(monitorPanelTabs().length, 0);
     await vscode.commands.executeCommand('shannon.openMonitorInEditor');
-    await waitFor(() => monitorPanelTabs().length === 1, 'the Monitor panel tab');
+    await waitFor('the Monitor panel tab', () => monitorPanelTabs().length === 1);
     assert.equal(monitorPanelTabs()[0].label, 'Shannon Monitor');
 
     await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
-    await waitFor(() => !monitorPanelTabs()[0].isActive, 'another editor to take focus');
+    await waitFor('another editor to take focus', () => !monitorPanelTabs()[0].isActive);
     await vscode.commands.executeCommand('shannon.openMonitorInEditor');
-    await waitFor(() => monitorPanelTabs()[0]?.isActive === true, 'the same panel to be revealed');
+    await waitFor('the same panel to be revealed', () => monitorPanelTabs()[0]?.isActive === true);
     assert.equal(monitorPanelTabs().length, 1, 'a second call must not open a second panel');
   });
 });

@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { startHub, type Hub } from '../../src/hub/hub';
 import { journalFileName } from '../../src/hub/journal';
 import packageJson from '../../package.json';
+import { waitFor } from './wait';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -21,14 +22,6 @@ interface Result {
   stderr: string;
 }
 
-/** Resolve when `predicate` holds, polling; reject after `timeoutMs` with `what`. */
-async function waitFor(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('shannon-hub command (bundled)', function () {
   this.timeout(60_000);

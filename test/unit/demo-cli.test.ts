@@ -9,19 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '../../src/checkpoints/read';
 import { startHub, type Hub } from '../../src/hub/hub';
+import { waitFor } from './wait';
 
 const DEMO = join(__dirname, '..', 'fixtures', 'cli', 'demo-shannon.mjs');
 const README = '# Sample\n\nBefore the demo.\n';
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('demo Shannon CLI (npm start)', function () {
   this.timeout(30_000);

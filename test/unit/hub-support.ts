@@ -8,6 +8,7 @@ import { WebSocket } from 'ws';
 import type { HubFrame } from '../../src/protocol/wire';
 import { startHub, type Hub, type HubOptions } from '../../src/hub/hub';
 import type { HubLogger } from '../../src/hub/logger';
+import { waitFor as waitUntil } from './wait';
 
 export interface LogLine {
   level: 'info' | 'warn' | 'error' | 'debug';
@@ -27,11 +28,7 @@ export class RecordingLogger implements HubLogger {
 
 /** Poll a condition (every wait has a timeout; failing with what was awaited). */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await waitUntil(what, condition, timeoutMs);
 }
 
 export function makeTempDir(prefix = 'shannon-hub-'): { path: string; remove(): void } {

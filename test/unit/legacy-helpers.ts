@@ -20,16 +20,7 @@ export function recordingLogger(): RecordingLogger {
   };
 }
 
-/** Poll until `check` returns a value (not undefined/false), or fail with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { waitFor } from './wait';
 
 /** Wait for one emitter event, with a timeout. */
 export function once<T = unknown>(

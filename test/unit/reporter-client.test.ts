@@ -19,15 +19,8 @@ import {
   type ReporterState,
   probeHub,
 } from '../../src/reporter/client';
+import { waitFor } from './wait';
 
-/** Resolve when `predicate` holds, polling; reject after `timeoutMs` with `what`. */
-async function waitFor(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /**
  * A TCP relay in front of the hub that the test can cut (destroy both sockets, no close frame) and
