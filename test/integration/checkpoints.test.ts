@@ -133,30 +133,6 @@ suite('checkpoints', () => {
     assert.equal(fileItem.command?.command, 'shannon.checkpoints.compare');
   });
 
-  test('the view is refreshed only when the tree changed (a refresh makes VS Code forget the items a click refers to)', async () => {
-    const tree = api.checkpoints!.tree;
-    await tree.refresh();
-    let changes = 0;
-    const listener = tree.onDidChangeTreeData(() => changes++);
-    try {
-      await tree.refresh();
-      await tree.refresh();
-      assert.equal(changes, 0, 'rebuilding an identical tree must not refresh the view');
-      const extra = path.join(cpDir, `${MALFORMED_ID.replace(/^.{4}/, 'abcd')}.json`);
-      await fs.writeFile(extra, '{"id": "also truncated');
-      try {
-        await tree.refresh();
-        assert.equal(changes, 1, 'a new (error) item refreshes the view once');
-      } finally {
-        await fs.rm(extra, { force: true });
-        await tree.refresh();
-      }
-      assert.equal(changes, 2, 'and its removal once more');
-    } finally {
-      listener.dispose();
-    }
-  });
-
   test('the tree follows .shannon/checkpoints through its file watcher (no manual refresh)', async function () {
     // File events in code-server come from the server's recursive watcher, which can lag on a busy machine.
     this.timeout(60_000);
@@ -346,5 +322,29 @@ suite('checkpoints', () => {
   test('Copy Checkpoint Id puts the id on the clipboard', async () => {
     await vscode.commands.executeCommand('shannon.checkpoints.copyId', { folder, checkpointId: CP_ID });
     assert.equal(await vscode.env.clipboard.readText(), CP_ID);
+  });
+
+  test('the view is refreshed only when the tree changed (a refresh makes VS Code forget the items a click refers to)', async () => {
+    const tree = api.checkpoints!.tree;
+    await tree.refresh();
+    let changes = 0;
+    const listener = tree.onDidChangeTreeData(() => changes++);
+    try {
+      await tree.refresh();
+      await tree.refresh();
+      assert.equal(changes, 0, 'rebuilding an identical tree must not refresh the view');
+      const extra = path.join(cpDir, `${MALFORMED_ID.replace(/^.{4}/, 'abcd')}.json`);
+      await fs.writeFile(extra, '{"id": "also truncated');
+      try {
+        await tree.refresh();
+        assert.equal(changes, 1, 'a new (error) item refreshes the view once');
+      } finally {
+        await fs.rm(extra, { force: true });
+        await tree.refresh();
+      }
+      assert.equal(changes, 2, 'and its removal once more');
+    } finally {
+      listener.dispose();
+    }
   });
 });
