@@ -135,7 +135,7 @@ suite('checkpoints', () => {
 
   test('the tree follows .shannon/checkpoints through its file watcher (no manual refresh)', async function () {
     // File events in code-server come from the server's recursive watcher, which can lag on a busy machine.
-    this.timeout(60_000);
+    this.timeout(120_000);
     const id = 'feed0000-1234-4abc-8def-0123456789ab';
     await api.checkpoints!.tree.refresh();
     const has = async () => {
@@ -149,6 +149,19 @@ suite('checkpoints', () => {
     // wakes the watcher, but listing skips `_contents` files, so it can never show in the tree.
     // Only watcher events refresh the tree here; the test never calls refresh().
     const poke = path.join(cpDir, 'watcher-poke_contents.json');
+    // First make sure the watcher is live at all: code-server sets it up asynchronously after
+    // activation, and on a busy machine that can take a while. Poke until one poke rebuilds the tree.
+    let rebuilt = false;
+    const rebuildListener = api.checkpoints!.tree.onDidRebuild(() => (rebuilt = true));
+    try {
+      let warmups = 0;
+      await waitFor('the file watcher to deliver a first event', async () => {
+        if (warmups++ % 10 === 0) await fs.writeFile(poke, JSON.stringify({ warmup: warmups }));
+        return rebuilt || undefined;
+      }, 60_000);
+    } finally {
+      rebuildListener.dispose();
+    }
     let pokes = 0;
     const seen = async (want: boolean) => {
       if (++pokes % 20 === 0) await fs.writeFile(poke, JSON.stringify({ poke: pokes }));
