@@ -1,7 +1,7 @@
 // `npm test`: every test layer in order, stopping at the first failure, with a summary at the end.
 //   npm test                          all layers
 //   npm test -- unit webview          only these layers (builds/provisioning they need still run)
-// Layers: static (typecheck + lint), unit, webview, integration, e2e. See test/README.md.
+// Layers: static (typecheck + lint + format), unit, webview, integration, e2e. See test/README.md.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +24,7 @@ function hasTests(dir, pattern) {
 const steps = [
   { name: 'typecheck', layers: ['static'], command: [bin('tsc'), '-p', '.', '--noEmit'], timeoutMs: 5 * MINUTE },
   { name: 'lint', layers: ['static'], command: [bin('eslint'), '.'], timeoutMs: 5 * MINUTE },
+  { name: 'format', layers: ['static'], command: [bin('prettier'), '--check', '--log-level', 'warn', '.'], timeoutMs: 5 * MINUTE },
   { name: 'unit', layers: ['unit'], command: [bin('mocha')], timeoutMs: 5 * MINUTE },
   // One production build + .vsix serves the webview, integration and e2e layers.
   { name: 'build + package', layers: ['webview', 'integration', 'e2e'], command: ['npm', 'run', '--silent', 'package'], timeoutMs: 5 * MINUTE },
