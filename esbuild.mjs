@@ -36,7 +36,8 @@ const hubAsSeparateBundle = {
   name: 'hub-as-separate-bundle',
   setup(build) {
     build.onResolve({ filter: /^\.\.\/hub\/hub$/ }, (args) =>
-      args.kind === 'dynamic-import' ? { path: './hub.js', external: true } : undefined);
+      args.kind === 'dynamic-import' ? { path: './hub.js', external: true } : undefined,
+    );
   },
 };
 

@@ -8,7 +8,17 @@ const vscodeImportBan = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'test-results/**', 'dist-vsix/**', '.vscode-test/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      '.cache/**',
+      'test-results/**',
+      'dist-vsix/**',
+      '.vscode-test/**',
+    ],
+  },
   {
     files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parser: tseslint.parser },
@@ -17,11 +27,14 @@ export default tseslint.config(
       'no-restricted-imports': ['error', vscodeImportBan],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-floating-promises': 'off',
-      'eqeqeq': ['error', 'smart'],
-      'no-restricted-syntax': ['error', {
-        selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
-        message: "Use `import * as z from 'zod'`: the named `z` keeps all of zod (locales too) in the bundle.",
-      }],
+      eqeqeq: ['error', 'smart'],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+          message: "Use `import * as z from 'zod'`: the named `z` keeps all of zod (locales too) in the bundle.",
+        },
+      ],
     },
   },
   {
@@ -32,13 +45,22 @@ export default tseslint.config(
     files: ['webview/**/*.ts', 'webview/**/*.tsx'],
     rules: {
       'no-restricted-imports': 'off',
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [
-          { name: 'vscode', message: 'The webview runs in a browser.' },
-          { name: 'zod', message: 'Keep zod out of the webview bundle.' },
-        ],
-        patterns: [{ group: ['**/src/protocol/*', '**/src/protocol'], allowTypeImports: true, message: 'The webview imports only types from src/protocol.' }],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode', message: 'The webview runs in a browser.' },
+            { name: 'zod', message: 'Keep zod out of the webview bundle.' },
+          ],
+          patterns: [
+            {
+              group: ['**/src/protocol/*', '**/src/protocol'],
+              allowTypeImports: true,
+              message: 'The webview imports only types from src/protocol.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

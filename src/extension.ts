@@ -41,7 +41,12 @@ export function activate(context: vscode.ExtensionContext): ShannonExtensionApi 
   const doCommand = new DoCommand(context, service, runner, log);
   const follower = new SessionFollower(service, runner, log);
   context.subscriptions.push(
-    log, service, service.watchStartupSettings(), runner, doCommand, follower,
+    log,
+    service,
+    service.watchStartupSettings(),
+    runner,
+    doCommand,
+    follower,
     ...registerCommands({ doCommand, hubService: service, runner, log }),
   );
 

@@ -24,21 +24,48 @@ function hasTests(dir, pattern) {
 const steps = [
   { name: 'typecheck', layers: ['static'], command: [bin('tsc'), '-p', '.', '--noEmit'], timeoutMs: 5 * MINUTE },
   { name: 'lint', layers: ['static'], command: [bin('eslint'), '.'], timeoutMs: 5 * MINUTE },
-  { name: 'format', layers: ['static'], command: [bin('prettier'), '--check', '--log-level', 'warn', '.'], timeoutMs: 5 * MINUTE },
+  {
+    name: 'format',
+    layers: ['static'],
+    command: [bin('prettier'), '--check', '--log-level', 'warn', '.'],
+    timeoutMs: 5 * MINUTE,
+  },
   { name: 'unit', layers: ['unit'], command: [bin('mocha')], timeoutMs: 5 * MINUTE },
   // One production build + .vsix serves the webview, integration and e2e layers.
-  { name: 'build + package', layers: ['webview', 'integration', 'e2e'], command: ['npm', 'run', '--silent', 'package'], timeoutMs: 5 * MINUTE },
+  {
+    name: 'build + package',
+    layers: ['webview', 'integration', 'e2e'],
+    command: ['npm', 'run', '--silent', 'package'],
+    timeoutMs: 5 * MINUTE,
+  },
   // First use on a machine: Chromium/libkrb5-dev (apt, root), Node 24 and code-server (npm) into the cache.
-  { name: 'provision', layers: ['webview', 'integration', 'e2e'], command: [process.execPath, 'test/harness/provision.mjs'], timeoutMs: 20 * MINUTE },
+  {
+    name: 'provision',
+    layers: ['webview', 'integration', 'e2e'],
+    command: [process.execPath, 'test/harness/provision.mjs'],
+    timeoutMs: 20 * MINUTE,
+  },
   {
     name: 'webview',
     layers: ['webview'],
     command: [bin('mocha'), '--config', 'test/webview/.mocharc.json'],
-    skipUnless: () => existsSync(path.join(repoRoot, 'test/webview/.mocharc.json')) && hasTests('test/webview', /\.test\.tsx?$/),
+    skipUnless: () =>
+      existsSync(path.join(repoRoot, 'test/webview/.mocharc.json')) && hasTests('test/webview', /\.test\.tsx?$/),
     timeoutMs: 5 * MINUTE,
   },
-  { name: 'integration', layers: ['integration'], command: [process.execPath, 'test/harness/integration.mjs'], env: { SHANNON_SKIP_BUILD: '1' }, timeoutMs: 12 * MINUTE },
-  { name: 'e2e', layers: ['e2e'], command: [bin('mocha'), '--config', 'test/e2e/.mocharc.cjs'], timeoutMs: 10 * MINUTE },
+  {
+    name: 'integration',
+    layers: ['integration'],
+    command: [process.execPath, 'test/harness/integration.mjs'],
+    env: { SHANNON_SKIP_BUILD: '1' },
+    timeoutMs: 12 * MINUTE,
+  },
+  {
+    name: 'e2e',
+    layers: ['e2e'],
+    command: [bin('mocha'), '--config', 'test/e2e/.mocharc.cjs'],
+    timeoutMs: 10 * MINUTE,
+  },
 ];
 
 const allLayers = ['static', 'unit', 'webview', 'integration', 'e2e'];
@@ -100,11 +127,15 @@ let failed;
 for (const step of steps) {
   if (!step.layers.some((layer) => layers.includes(layer))) continue;
   if (step.skipUnless && !step.skipUnless()) {
-    console.log(`\n[run-all] !!! SKIPPING ${step.name}: no tests found (expected test/webview/.mocharc.json and test/webview/**/*.test.ts) !!!`);
+    console.log(
+      `\n[run-all] !!! SKIPPING ${step.name}: no tests found (expected test/webview/.mocharc.json and test/webview/**/*.test.ts) !!!`,
+    );
     results.push({ name: step.name, status: 'SKIPPED', ms: 0 });
     continue;
   }
-  console.log(`\n[run-all] ==> ${step.name}: ${step.command.map((part) => path.relative(repoRoot, part).startsWith('..') || !part.includes('/') ? part : path.relative(repoRoot, part)).join(' ')}`);
+  console.log(
+    `\n[run-all] ==> ${step.name}: ${step.command.map((part) => (path.relative(repoRoot, part).startsWith('..') || !part.includes('/') ? part : path.relative(repoRoot, part))).join(' ')}`,
+  );
   const stepStart = Date.now();
   const result = await runStep(step);
   const ms = Date.now() - stepStart;
@@ -116,7 +147,8 @@ for (const step of steps) {
 }
 
 console.log('\n[run-all] summary');
-for (const { name, status, ms } of results) console.log(`  ${name.padEnd(16)} ${status.padEnd(28)} ${formatSeconds(ms)}`);
+for (const { name, status, ms } of results)
+  console.log(`  ${name.padEnd(16)} ${status.padEnd(28)} ${formatSeconds(ms)}`);
 console.log(`  ${'total'.padEnd(16)} ${''.padEnd(28)} ${formatSeconds(Date.now() - started)}`);
 if (failed) {
   console.error(`\n[run-all] FAILED at "${failed.name}". Later layers did not run.`);

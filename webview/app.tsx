@@ -66,7 +66,8 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
     if (!session || key === lastAnnounced.current) return;
     const first = lastAnnounced.current === '';
     lastAnnounced.current = key;
-    if (!first) setAnnouncement(`Session ${STATUS_LOOK[session.state].label.toLowerCase()}: ${session.task ?? session.id}`);
+    if (!first)
+      setAnnouncement(`Session ${STATUS_LOOK[session.state].label.toLowerCase()}: ${session.task ?? session.id}`);
   }, [session?.id, session?.state]);
 
   // The host may drop a pin (the session was removed): keep the saved state in line after each snapshot.
@@ -99,7 +100,12 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
         <>
           <Header session={session} run={handlers.run} copy={handlers.copy} />
           <main class="session-main">
-            <SessionDetails session={session} collapsed={ui.collapsed} onToggle={handlers.toggleSection} run={handlers.run} />
+            <SessionDetails
+              session={session}
+              collapsed={ui.collapsed}
+              onToggle={handlers.toggleSection}
+              run={handlers.run}
+            />
             <EventStream
               events={model.events}
               generation={model.generation}

@@ -177,7 +177,8 @@ export class EventListView {
 
   /** The focused list names its selected row for screen readers, while that row is rendered. */
   private updateActiveDescendant(): void {
-    if (this.selected !== undefined && this.rows.has(this.selected)) this.scroller.setAttribute('aria-activedescendant', rowId(this.selected));
+    if (this.selected !== undefined && this.rows.has(this.selected))
+      this.scroller.setAttribute('aria-activedescendant', rowId(this.selected));
     else this.scroller.removeAttribute('aria-activedescendant');
   }
 

@@ -5,7 +5,6 @@ import type { HostToWebview, WebviewToHost } from '../src/protocol/webview';
 import type { HubStatus, SessionSummary } from '../src/protocol/session';
 import type { EventEnvelope } from '../src/protocol/wire';
 
-
 function scheduleFrame(callback: () => void): void {
   // A page that is not visible gets no animation frames; fall back to a timer so state stays current.
   if (typeof requestAnimationFrame === 'function' && !document.hidden) requestAnimationFrame(callback);

@@ -32,10 +32,13 @@ export function restoreUiState(saved: unknown): UiState {
   const s = saved as Record<string, unknown>;
   if (typeof s.kindFilter === 'string') state.kindFilter = s.kindFilter.slice(0, 200);
   if (typeof s.search === 'string') state.search = s.search.slice(0, 500);
-  if (typeof s.pinnedSessionId === 'string' && /^[\w.:@-]{1,200}$/.test(s.pinnedSessionId)) state.pinnedSessionId = s.pinnedSessionId;
+  if (typeof s.pinnedSessionId === 'string' && /^[\w.:@-]{1,200}$/.test(s.pinnedSessionId))
+    state.pinnedSessionId = s.pinnedSessionId;
   if (typeof s.followTail === 'boolean') state.followTail = s.followTail;
   if (s.timeMode === 'absolute' || s.timeMode === 'relative') state.timeMode = s.timeMode;
-  if (typeof s.scrollTop === 'number' && Number.isFinite(s.scrollTop) && s.scrollTop >= 0) state.scrollTop = s.scrollTop;
-  if (Array.isArray(s.collapsed)) state.collapsed = s.collapsed.filter((x): x is string => typeof x === 'string').slice(0, 20);
+  if (typeof s.scrollTop === 'number' && Number.isFinite(s.scrollTop) && s.scrollTop >= 0)
+    state.scrollTop = s.scrollTop;
+  if (Array.isArray(s.collapsed))
+    state.collapsed = s.collapsed.filter((x): x is string => typeof x === 'string').slice(0, 20);
   return state;
 }

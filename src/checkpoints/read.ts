@@ -35,7 +35,11 @@ function describeError(err: unknown): string {
 }
 
 /** Reads a JSON file and parses it with `schema`; every failure becomes a one-line reason. */
-async function readJson<T>(file: string, schema: z.ZodType<T>, what: string): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
+async function readJson<T>(
+  file: string,
+  schema: z.ZodType<T>,
+  what: string,
+): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -61,7 +65,12 @@ export async function readCheckpointHeader(folder: string, id: string): Promise<
   const read = await readJson(file, CheckpointFile, 'checkpoint file');
   if (!read.ok) return { ok: false, id, file, reason: read.reason };
   if (read.value.id !== id) {
-    return { ok: false, id, file, reason: `checkpoint file: id "${read.value.id}" does not match the file name "${id}.json"` };
+    return {
+      ok: false,
+      id,
+      file,
+      reason: `checkpoint file: id "${read.value.id}" does not match the file name "${id}.json"`,
+    };
   }
   return { ok: true, id, file, checkpoint: read.value };
 }
@@ -82,8 +91,16 @@ export async function listCheckpoints(folder: string): Promise<CheckpointHeaderE
   try {
     names = await fs.readdir(checkpointsDir(folder));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
-    return [{ ok: false, id: '(folder)', file: checkpointsDir(folder), reason: `cannot list checkpoints: ${describeError(err)}` }];
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return [];
+    return [
+      {
+        ok: false,
+        id: '(folder)',
+        file: checkpointsDir(folder),
+        reason: `cannot list checkpoints: ${describeError(err)}`,
+      },
+    ];
   }
   const ids = names.map(headerIdFromFileName).filter((id): id is string => id !== undefined);
   const entries = await Promise.all(
@@ -106,7 +123,10 @@ export async function listCheckpoints(folder: string): Promise<CheckpointHeaderE
  * plus any path that only appears in the body. A snapshot without text in the body is an error:
  * restoring it would have to invent content.
  */
-export function checkpointFiles(checkpoint: CheckpointFile, contents: CheckpointContents): { ok: true; files: CheckpointFileEntry[] } | { ok: false; reason: string } {
+export function checkpointFiles(
+  checkpoint: CheckpointFile,
+  contents: CheckpointContents,
+): { ok: true; files: CheckpointFileEntry[] } | { ok: false; reason: string } {
   const snapshots = checkpoint.file_snapshots ?? {};
   const paths = new Set([...Object.keys(snapshots), ...Object.keys(contents)]);
   const files: CheckpointFileEntry[] = [];

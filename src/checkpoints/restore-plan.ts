@@ -47,7 +47,13 @@ async function readFromDisk(absPath: string): Promise<string | null> {
 }
 
 export async function planRestore(loaded: LoadedCheckpoint, readCurrent?: CurrentTextReader): Promise<RestorePlan> {
-  const plan: RestorePlan = { folder: loaded.folder, checkpointId: loaded.checkpoint.id, changes: [], unchanged: [], problems: [] };
+  const plan: RestorePlan = {
+    folder: loaded.folder,
+    checkpointId: loaded.checkpoint.id,
+    changes: [],
+    unchanged: [],
+    problems: [],
+  };
   for (const file of loaded.files) {
     const resolved = await resolveInsideFolder(loaded.folder, file.path);
     if (!resolved.ok) {

@@ -8,7 +8,11 @@ import { buildSafetyCheckpoint, writeCheckpoint } from './write';
 export type PreparedRestore = { ok: true; loaded: LoadedCheckpoint; plan: RestorePlan } | { ok: false; reason: string };
 
 /** Everything a restore needs, or one message saying why it cannot happen (nothing written yet). */
-export async function prepareRestore(folder: string, checkpointId: string, readCurrent?: CurrentTextReader): Promise<PreparedRestore> {
+export async function prepareRestore(
+  folder: string,
+  checkpointId: string,
+  readCurrent?: CurrentTextReader,
+): Promise<PreparedRestore> {
   const load = await loadCheckpoint(folder, checkpointId);
   if (!load.ok) return { ok: false, reason: `Checkpoint ${checkpointId} cannot be read: ${load.reason}` };
   const plan = await planRestore(load.loaded, readCurrent);
@@ -20,7 +24,10 @@ export async function prepareRestore(folder: string, checkpointId: string, readC
 }
 
 /** Records the current side of `plan` as a new checkpoint; returns its id. */
-export async function writeSafetyCheckpoint(plan: RestorePlan, now?: Date): Promise<{ id: string; headerFile: string }> {
+export async function writeSafetyCheckpoint(
+  plan: RestorePlan,
+  now?: Date,
+): Promise<{ id: string; headerFile: string }> {
   const safety = buildSafetyCheckpoint(plan, { now });
   const written = await writeCheckpoint(plan.folder, safety);
   return { id: safety.checkpoint.id, headerFile: written.headerFile };

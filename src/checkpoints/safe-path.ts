@@ -18,7 +18,8 @@ export function checkRelativePath(relPath: string): { ok: true; segments: string
   // not smuggle `..\` past a check that only splits on `/`.
   const segments = relPath.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
   if (segments.length === 0) return { ok: false, reason: `path "${relPath}" names the folder itself` };
-  if (segments.includes('..')) return { ok: false, reason: `path "${relPath}" contains ".." and could leave the workspace folder` };
+  if (segments.includes('..'))
+    return { ok: false, reason: `path "${relPath}" contains ".." and could leave the workspace folder` };
   if (segments.some((s) => s.toLowerCase() === '.git')) {
     return { ok: false, reason: `path "${relPath}" is inside .git; restores never touch git's data` };
   }
@@ -77,7 +78,10 @@ export async function resolveInsideFolder(folder: string, relPath: string): Prom
     return { ok: false, reason: `"${relPath}" goes through a broken symlink (${(err as Error).message})` };
   }
   if (!isInside(realFolder, realProbe)) {
-    return { ok: false, reason: `"${relPath}" resolves through a symlink to ${realProbe}, outside the workspace folder` };
+    return {
+      ok: false,
+      reason: `"${relPath}" resolves through a symlink to ${realProbe}, outside the workspace folder`,
+    };
   }
   if (isInside(path.join(realFolder, '.git'), realProbe)) {
     return { ok: false, reason: `"${relPath}" resolves through a symlink into .git; restores never touch git's data` };

@@ -60,7 +60,11 @@ export function checkpointTitle(checkpointId: string, label: string | undefined)
   return label && label.length > 0 ? label : checkpointId.slice(0, 8);
 }
 
-function fromDisk(entry: Extract<CheckpointHeaderEntry, { ok: true }>, folder: string, keyPrefix: string): CheckpointNode {
+function fromDisk(
+  entry: Extract<CheckpointHeaderEntry, { ok: true }>,
+  folder: string,
+  keyPrefix: string,
+): CheckpointNode {
   const c = entry.checkpoint;
   return {
     kind: 'checkpoint',
@@ -75,11 +79,21 @@ function fromDisk(entry: Extract<CheckpointHeaderEntry, { ok: true }>, folder: s
   };
 }
 
-function fromLive(ref: CheckpointRef, sessionId: string, onDisk: { entry: Extract<CheckpointHeaderEntry, { ok: true }>; folder: string } | undefined): CheckpointNode {
+function fromLive(
+  ref: CheckpointRef,
+  sessionId: string,
+  onDisk: { entry: Extract<CheckpointHeaderEntry, { ok: true }>; folder: string } | undefined,
+): CheckpointNode {
   const key = `session/${sessionId}/${ref.id}`;
   if (onDisk) {
     const node = fromDisk(onDisk.entry, onDisk.folder, 'unused');
-    return { ...node, key, sessionId, label: checkpointTitle(ref.id, ref.label ?? node.label), skillName: ref.skillName ?? node.skillName };
+    return {
+      ...node,
+      key,
+      sessionId,
+      label: checkpointTitle(ref.id, ref.label ?? node.label),
+      skillName: ref.skillName ?? node.skillName,
+    };
   }
   return {
     kind: 'checkpoint',
@@ -93,7 +107,11 @@ function fromLive(ref: CheckpointRef, sessionId: string, onDisk: { entry: Extrac
   };
 }
 
-export function buildCheckpointTree(sessions: SessionSummary[], activeSessionId: string | null, disk: DiskListing[]): RootNode[] {
+export function buildCheckpointTree(
+  sessions: SessionSummary[],
+  activeSessionId: string | null,
+  disk: DiskListing[],
+): RootNode[] {
   // Index the good on-disk entries by id; the first folder wins if two folders hold the same id.
   const byId = new Map<string, { entry: Extract<CheckpointHeaderEntry, { ok: true }>; folder: string }>();
   for (const listing of disk) {
@@ -112,7 +130,15 @@ export function buildCheckpointTree(sessions: SessionSummary[], activeSessionId:
       if (onDisk) claimed.add(`${onDisk.folder}\0${ref.id}`);
       return fromLive(ref, s.id, onDisk);
     });
-    roots.push({ kind: 'session', key: `session/${s.id}`, sessionId: s.id, label: s.task ?? s.id, state: s.state, active, children });
+    roots.push({
+      kind: 'session',
+      key: `session/${s.id}`,
+      sessionId: s.id,
+      label: s.task ?? s.id,
+      state: s.state,
+      active,
+      children,
+    });
   }
   for (const listing of disk) {
     const children: Array<CheckpointNode | ErrorNode> = [];
@@ -133,7 +159,13 @@ export function buildCheckpointTree(sessions: SessionSummary[], activeSessionId:
       }
     }
     if (children.length > 0) {
-      roots.push({ kind: 'folder', key: `folder/${listing.folder}`, folder: listing.folder, name: listing.name, children });
+      roots.push({
+        kind: 'folder',
+        key: `folder/${listing.folder}`,
+        folder: listing.folder,
+        name: listing.name,
+        children,
+      });
     }
   }
   return roots;
@@ -151,10 +183,15 @@ export function checkpointDetails(node: CheckpointNode): string[] {
   }
   if (node.header) {
     lines.push(`Files: ${Object.keys(node.header.file_snapshots ?? {}).length}`);
-    if (node.header.restored_from) lines.push(`Safety checkpoint written before restoring ${node.header.restored_from}`);
+    if (node.header.restored_from)
+      lines.push(`Safety checkpoint written before restoring ${node.header.restored_from}`);
   } else if (node.reportedFiles) {
     lines.push(`Files: ${node.reportedFiles.length}`);
   }
-  lines.push(node.folder ? `On disk in ${node.folder}` : 'Not found on disk in any workspace folder: compare and restore are unavailable');
+  lines.push(
+    node.folder
+      ? `On disk in ${node.folder}`
+      : 'Not found on disk in any workspace folder: compare and restore are unavailable',
+  );
   return lines;
 }

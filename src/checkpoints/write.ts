@@ -93,7 +93,10 @@ async function writeFileAtomically(file: string, text: string): Promise<void> {
  * checkpoints folder itself is checked like any restore path, so a symlinked `.shannon` cannot
  * redirect the write outside the workspace folder.
  */
-export async function writeCheckpoint(folder: string, safety: SafetyCheckpoint): Promise<{ headerFile: string; contentsFile: string }> {
+export async function writeCheckpoint(
+  folder: string,
+  safety: SafetyCheckpoint,
+): Promise<{ headerFile: string; contentsFile: string }> {
   const checkpoint = CheckpointFile.parse(safety.checkpoint);
   const contents = CheckpointContents.parse(safety.contents);
   const target = await resolveInsideFolder(folder, `${CHECKPOINTS_DIR}/${checkpoint.id}.json`);

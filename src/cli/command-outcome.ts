@@ -16,11 +16,16 @@ export function outcomeForExit(exitCode: number | undefined, how: 'command-ended
   if (exitCode !== undefined && exitCode !== 0) {
     // 126/127 are the shell's own codes: the CLI never ran, so say that rather than "it failed".
     const error =
-      exitCode === 127 ? 'the shell could not find the Shannon CLI (exit code 127); check shannon.cli.path and the terminal\'s PATH'
-      : exitCode === 126 ? 'the shell could not run the Shannon CLI (exit code 126: not executable)'
-      : `the Shannon CLI exited with code ${exitCode} without reporting an end`;
+      exitCode === 127
+        ? "the shell could not find the Shannon CLI (exit code 127); check shannon.cli.path and the terminal's PATH"
+        : exitCode === 126
+          ? 'the shell could not run the Shannon CLI (exit code 126: not executable)'
+          : `the Shannon CLI exited with code ${exitCode} without reporting an end`;
     return { kind: 'execution:failed', data: { exitCode, error } };
   }
   const what = how === 'terminal-closed' ? 'the terminal was closed' : 'the command ended';
-  return { kind: 'lost', reason: exitCode === 0 ? `${what} (exit 0) without a final report` : `${what} without a final report` };
+  return {
+    kind: 'lost',
+    reason: exitCode === 0 ? `${what} (exit 0) without a final report` : `${what} without a final report`,
+  };
 }

@@ -17,9 +17,7 @@ export interface ResolveOptions {
   homeDir?: string;
 }
 
-export type ResolvedExecutable =
-  | { found: true; path: string; viaPath: boolean }
-  | { found: false; searched: string[] };
+export type ResolvedExecutable = { found: true; path: string; viaPath: boolean } | { found: false; searched: string[] };
 
 async function isExecutableFile(candidate: string, platform: NodeJS.Platform): Promise<boolean> {
   try {
@@ -76,7 +74,10 @@ export async function resolveExecutable(command: string, options: ResolveOptions
  * The PATH a new integrated terminal gets: the extension host's, overridden by the user's
  * `terminal.integrated.env.<platform>` PATH (which may reference `${env:PATH}`).
  */
-export function terminalPathValue(hostPath: string | undefined, terminalEnvPath: string | null | undefined): string | undefined {
+export function terminalPathValue(
+  hostPath: string | undefined,
+  terminalEnvPath: string | null | undefined,
+): string | undefined {
   if (typeof terminalEnvPath !== 'string') return hostPath;
   return terminalEnvPath.replace(/\$\{env:PATH\}/gi, hostPath ?? '');
 }

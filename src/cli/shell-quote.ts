@@ -8,8 +8,15 @@
 export type ShellKind = 'posix' | 'fish' | 'pwsh' | 'cmd';
 
 /** Guess the quoting rules from a shell's executable path or name (`/bin/zsh`, `pwsh.exe`, `C:\\...\\cmd.exe`). */
-export function detectShellKind(shellPath: string | undefined, platform: NodeJS.Platform = process.platform): ShellKind {
-  const name = (shellPath ?? '').split(/[\\/]/).pop()!.toLowerCase().replace(/\.exe$/, '');
+export function detectShellKind(
+  shellPath: string | undefined,
+  platform: NodeJS.Platform = process.platform,
+): ShellKind {
+  const name = (shellPath ?? '')
+    .split(/[\\/]/)
+    .pop()!
+    .toLowerCase()
+    .replace(/\.exe$/, '');
   if (name === 'fish') return 'fish';
   if (name === 'pwsh' || name === 'powershell' || name === 'pwsh-preview') return 'pwsh';
   if (name === 'cmd') return 'cmd';

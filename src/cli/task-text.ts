@@ -16,10 +16,18 @@ export function validateTaskText(raw: string | undefined): TaskValidation {
   const task = (raw ?? '').trim();
   if (task.length === 0) return { ok: false, reason: 'empty' };
   if (task.length > MAX_TASK_LENGTH) {
-    return { ok: false, reason: 'too-long', message: `The task is ${task.length} characters long; the limit is ${MAX_TASK_LENGTH}.` };
+    return {
+      ok: false,
+      reason: 'too-long',
+      message: `The task is ${task.length} characters long; the limit is ${MAX_TASK_LENGTH}.`,
+    };
   }
   if (CONTROL_CHARACTERS.test(task)) {
-    return { ok: false, reason: 'control-characters', message: 'The task contains line breaks, tabs or other control characters; write it on one line.' };
+    return {
+      ok: false,
+      reason: 'control-characters',
+      message: 'The task contains line breaks, tabs or other control characters; write it on one line.',
+    };
   }
   return { ok: true, task };
 }

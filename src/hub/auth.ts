@@ -36,10 +36,15 @@ export type UpgradeVerdict = { ok: true } | { ok: false; status: 401 | 403; reas
  * no Origin header at all, and Host exactly 127.0.0.1:<port> or localhost:<port>.
  */
 export function checkLoopbackRequest(headers: IncomingHttpHeaders, port: number): UpgradeVerdict {
-  if (headers.origin !== undefined) return { ok: false, status: 403, reason: `Origin header present (${headers.origin.slice(0, 100)})` };
+  if (headers.origin !== undefined)
+    return { ok: false, status: 403, reason: `Origin header present (${headers.origin.slice(0, 100)})` };
   const host = headers.host;
   if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
-    return { ok: false, status: 403, reason: `Host ${JSON.stringify(host?.slice(0, 100) ?? null)} is not 127.0.0.1:${port} or localhost:${port}` };
+    return {
+      ok: false,
+      status: 403,
+      reason: `Host ${JSON.stringify(host?.slice(0, 100) ?? null)} is not 127.0.0.1:${port} or localhost:${port}`,
+    };
   }
   return { ok: true };
 }

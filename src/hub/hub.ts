@@ -8,7 +8,13 @@ import { Journal } from './journal';
 import { startLegacyEndpoint } from './legacy';
 import { removeLockFile, writeLockFile } from './lockfile';
 import { silentLogger, type HubLogger } from './logger';
-import { DEFAULT_LOST_GRACE_MS, DEFAULT_RETENTION, SessionStore, type RestoredSession, type RetentionLimits } from './store';
+import {
+  DEFAULT_LOST_GRACE_MS,
+  DEFAULT_RETENTION,
+  SessionStore,
+  type RestoredSession,
+  type RetentionLimits,
+} from './store';
 import { HubServer, type ServerLimits } from './server';
 
 /** Legacy endpoint counts reach status listeners at most this often. */
@@ -95,7 +101,13 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   let lockFilePath: string | undefined;
   if (options.lockFile) {
     try {
-      lockFilePath = writeLockFile({ dir: options.lockFile.dir, port, token, url, workspaceFolders: options.lockFile.workspaceFolders });
+      lockFilePath = writeLockFile({
+        dir: options.lockFile.dir,
+        port,
+        token,
+        url,
+        workspaceFolders: options.lockFile.workspaceFolders,
+      });
       log.info(`lock file ${lockFilePath}`);
     } catch (error) {
       // The hub still works for terminals that get the URL and token through the environment.
@@ -135,7 +147,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   server.onClientsChange(notify);
 
   // Today's Shannon CLI (Socket.IO cli_event). Never throws for a busy port: status() says so.
-  if (options.legacy?.enabled) legacy = await startLegacyEndpoint({ port: options.legacy.port, store, log, onStatusChange: notifySoon });
+  if (options.legacy?.enabled)
+    legacy = await startLegacyEndpoint({ port: options.legacy.port, store, log, onStatusChange: notifySoon });
 
   let disposing: Promise<void> | undefined;
   const dispose = (): Promise<void> => {
@@ -143,7 +156,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       state = 'stopped';
       clearTimeout(statusTimer);
       await server.close();
-      await legacy?.close().catch((error: unknown) => log.warn(`legacy endpoint close failed: ${(error as Error).message}`));
+      await legacy
+        ?.close()
+        .catch((error: unknown) => log.warn(`legacy endpoint close failed: ${(error as Error).message}`));
       store.dispose();
       await journal?.flush();
       if (lockFilePath) removeLockFile(lockFilePath);

@@ -25,7 +25,10 @@ const IndexFile = z.object({ version: z.literal(1), sessions: z.array(z.unknown(
  * made unique with a hash (the id itself is read back from the lines, not from the name).
  */
 export function journalFileName(sessionId: string): string {
-  let name = sessionId.replace(/[^A-Za-z0-9_-]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  let name = sessionId.replace(
+    /[^A-Za-z0-9_-]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
   if (name.length > MAX_NAME_LENGTH) {
     const hash = createHash('sha256').update(sessionId).digest('hex').slice(0, 16);
     name = `${name.slice(0, MAX_NAME_LENGTH - 17)}~${hash}`;
@@ -87,7 +90,8 @@ export class Journal implements JournalSink {
     }
     // Sessions created but never reported to (pending) have no lines, only an index entry.
     for (const summary of meta.values()) {
-      if (!restored.has(summary.id)) restored.set(summary.id, { summary: { ...summary, lastSeq: 0, eventCount: 0 }, events: [] });
+      if (!restored.has(summary.id))
+        restored.set(summary.id, { summary: { ...summary, lastSeq: 0, eventCount: 0 }, events: [] });
     }
     const sessions = [...restored.values()].map(({ summary, events }) => ({ summary, events }));
     const eventCount = sessions.reduce((sum, s) => sum + s.events.length, 0);
@@ -128,7 +132,9 @@ export class Journal implements JournalSink {
       const job = (async () => {
         await file.writing;
         await fs.rm(file.path, { force: true });
-      })().catch((error: unknown) => this.log.warn(`journal: could not remove ${file.path}: ${(error as Error).message}`));
+      })().catch((error: unknown) =>
+        this.log.warn(`journal: could not remove ${file.path}: ${(error as Error).message}`),
+      );
       const tracked = job.finally(() => {
         if (this.removing.get(file.path) === tracked) this.removing.delete(file.path);
       });
@@ -193,14 +199,17 @@ export class Journal implements JournalSink {
     try {
       text = await fs.readFile(path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`journal: cannot read ${path}: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.log.warn(`journal: cannot read ${path}: ${(error as Error).message}`);
       return meta;
     }
     let parsedIndex;
     try {
       parsedIndex = IndexFile.safeParse(JSON.parse(text));
     } catch (error) {
-      this.log.warn(`journal: ${path} is not JSON (${(error as Error).message}); summaries are rebuilt from the session files`);
+      this.log.warn(
+        `journal: ${path} is not JSON (${(error as Error).message}); summaries are rebuilt from the session files`,
+      );
       return meta;
     }
     if (!parsedIndex.success) {
@@ -241,7 +250,9 @@ export class Journal implements JournalSink {
       }
       sessionId ??= event.sessionId;
       if (event.sessionId !== sessionId) {
-        this.log.warn(`journal: ${path} line ${lineNo}: belongs to session ${event.sessionId}, not ${sessionId}; skipped`);
+        this.log.warn(
+          `journal: ${path} line ${lineNo}: belongs to session ${event.sessionId}, not ${sessionId}; skipped`,
+        );
         return false;
       }
       if (event.seq <= lastSeq) return true; // a duplicate on disk changes nothing

@@ -4,7 +4,13 @@
 // and appends it to the same store as native events. The CLI sends no token, so this endpoint is
 // locked down differently: loopback only, no Origin header, Host must be the loopback name and
 // port (DNS rebinding), small payloads, and nothing is ever sent back (no control).
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Server as SocketIoServer, type Socket } from 'socket.io';
 import { LEGACY_EVENT_NAME, normalizeLegacyEvent } from '../protocol/legacy';
@@ -71,7 +77,8 @@ function quoteHeader(value: string | string[] | undefined): string {
  * name and port means a DNS-rebinding page or a proxy is talking to us.
  */
 export function legacyRefusalReason(headers: IncomingHttpHeaders, port: number): string | undefined {
-  if (headers.origin !== undefined) return `it carries an Origin header (${quoteHeader(headers.origin)}); browsers may not report`;
+  if (headers.origin !== undefined)
+    return `it carries an Origin header (${quoteHeader(headers.origin)}); browsers may not report`;
   const host = headers.host?.toLowerCase();
   if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
     return `its Host header ${quoteHeader(headers.host)} is not 127.0.0.1:${port} or localhost:${port}`;
@@ -87,7 +94,9 @@ function refuseHttp(res: ServerResponse): void {
 function refuseUpgrade(socket: Duplex): void {
   socket.on('error', () => {}); // the peer may already be gone; nothing to do about it
   if (socket.writable) {
-    socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 10\r\nConnection: close\r\n\r\nForbidden\n');
+    socket.end(
+      'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 10\r\nConnection: close\r\n\r\nForbidden\n',
+    );
   }
   socket.destroy();
 }
@@ -118,7 +127,9 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
     counters.refused += 1;
     statusChanged();
     if (shouldLog(counters.refused)) {
-      log.warn(`legacy endpoint: refused ${what} from ${req.socket.remoteAddress ?? '?'}: ${reason} (${counters.refused} refused so far)`);
+      log.warn(
+        `legacy endpoint: refused ${what} from ${req.socket.remoteAddress ?? '?'}: ${reason} (${counters.refused} refused so far)`,
+      );
     }
   };
 
@@ -152,7 +163,8 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
   const ignorePayload = (reason: string) => {
     counters.malformed += 1;
     statusChanged();
-    if (shouldLog(counters.malformed)) log.warn(`legacy endpoint: ignored a cli_event: ${reason} (${counters.malformed} so far)`);
+    if (shouldLog(counters.malformed))
+      log.warn(`legacy endpoint: ignored a cli_event: ${reason} (${counters.malformed} so far)`);
   };
 
   io.on('connection', (socket: Socket) => {
@@ -173,7 +185,9 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
         if (store.get(sessionId)?.source === 'native') {
           // Without a token anyone on this machine can reach this port: it must not be able to
           // write into a session an authenticated reporter owns (the views would show it as trusted).
-          return ignorePayload(`${kind} for ${sessionId}: that session is reported over the authenticated native protocol`);
+          return ignorePayload(
+            `${kind} for ${sessionId}: that session is reported over the authenticated native protocol`,
+          );
         }
         store.append(sessionId, 'legacy', kind, data, ts);
         counters.accepted += 1;
@@ -247,7 +261,9 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
         counters.malformed > 0 ? `${counters.malformed} cli_event payload(s) ignored (see the log)` : '',
         counters.refused > 0 ? `${counters.refused} request(s) refused (Origin/Host)` : '',
       ].filter(Boolean);
-      const message = `Today's Shannon CLI can report to http://localhost:${boundPort}` + (problems.length ? `; ${problems.join(', ')}` : '');
+      const message =
+        `Today's Shannon CLI can report to http://localhost:${boundPort}` +
+        (problems.length ? `; ${problems.join(', ')}` : '');
       return { state, port: boundPort, message };
     },
     counters: () => ({ ...counters }),
@@ -288,7 +304,9 @@ function guardEveryRequest(
   noteRefusal: (what: string, req: IncomingMessage, reason: string) => void,
 ): void {
   const requestHandlers = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
-  const upgradeHandlers = server.listeners('upgrade') as Array<(req: IncomingMessage, socket: Duplex, head: Buffer) => void>;
+  const upgradeHandlers = server.listeners('upgrade') as Array<
+    (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+  >;
   server.removeAllListeners('request');
   server.removeAllListeners('upgrade');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {

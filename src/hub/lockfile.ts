@@ -2,7 +2,18 @@
 // reporter needs to connect (port, token). The token makes it a secret: the folder is created 0700
 // and the file 0600 in the same system call that creates it (exclusive create), never chmod-ed
 // afterwards, so there is no moment where another user could read it.
-import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { LockFile, PROTOCOL_VERSION } from '../protocol';
@@ -35,7 +46,8 @@ function secureLockDir(dir: string): void {
   const uid = currentUid();
   if (uid === undefined) return;
   const stat = statSync(dir);
-  if (stat.uid !== uid) throw new Error(`${dir} belongs to another user (uid ${stat.uid}); refusing to put a hub token there`);
+  if (stat.uid !== uid)
+    throw new Error(`${dir} belongs to another user (uid ${stat.uid}); refusing to put a hub token there`);
   if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
 }
 
@@ -87,8 +99,10 @@ function readOwnFile(file: string): { text: string; foreign?: string } {
   try {
     const stat = fstatSync(fd);
     const uid = currentUid();
-    if (uid !== undefined && stat.uid !== uid) return { text: '', foreign: `ignored: owned by another user (uid ${stat.uid})` };
-    if (uid !== undefined && (stat.mode & 0o022) !== 0) return { text: '', foreign: `ignored: writable by other users (mode ${(stat.mode & 0o777).toString(8)})` };
+    if (uid !== undefined && stat.uid !== uid)
+      return { text: '', foreign: `ignored: owned by another user (uid ${stat.uid})` };
+    if (uid !== undefined && (stat.mode & 0o022) !== 0)
+      return { text: '', foreign: `ignored: writable by other users (mode ${(stat.mode & 0o777).toString(8)})` };
     const buffer = Buffer.alloc(Math.min(stat.size, MAX_LOCK_FILE_BYTES));
     const length = readSync(fd, buffer, 0, buffer.length, 0);
     return { text: buffer.subarray(0, length).toString('utf8') };
@@ -109,7 +123,10 @@ export interface FoundLockFile extends LockFile {
  * Every valid lock file in dir whose hub process is alive, newest first. Unreadable, invalid and
  * stale files are skipped (reported through onSkip when given); a missing folder means none.
  */
-export function readLockFiles(dir: string = defaultLockDir(), onSkip?: (file: string, reason: string) => void): FoundLockFile[] {
+export function readLockFiles(
+  dir: string = defaultLockDir(),
+  onSkip?: (file: string, reason: string) => void,
+): FoundLockFile[] {
   let names: string[];
   try {
     names = readdirSync(dir);

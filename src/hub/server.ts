@@ -123,7 +123,12 @@ export class HubServer {
     this.http = createServer((_req, res) => {
       res.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close' }).end('WebSocket only\n');
     });
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxPayload, clientTracking: false, perMessageDeflate: false });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.limits.maxPayload,
+      clientTracking: false,
+      perMessageDeflate: false,
+    });
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
     this.http.on('clientError', (_error, socket) => socket.destroy());
     this.storeSubscription = this.store.subscribe((change) => this.onStoreChange(change));
@@ -245,7 +250,10 @@ export class HubServer {
     socket.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
     socket.on('error', (error: Error & { code?: string }) => {
       // ws closes the socket itself after a protocol error (e.g. 1009 for an oversized frame).
-      const what = error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? `frame larger than ${this.limits.maxPayload} bytes` : error.message;
+      const what =
+        error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
+          ? `frame larger than ${this.limits.maxPayload} bytes`
+          : error.message;
       this.log.warn(`connection #${conn.id}: ${what}; closing`);
     });
     socket.on('close', (code, reason) => this.onClose(conn, code, reason.toString()));
@@ -257,7 +265,9 @@ export class HubServer {
     clearTimeout(conn.helloTimer);
     conn.closing = true;
     conn.cursors.clear();
-    this.log.info(`connection #${conn.id} closed (${code}${reason ? ` ${reason}` : ''}); ${this.connections.size} open`);
+    this.log.info(
+      `connection #${conn.id} closed (${code}${reason ? ` ${reason}` : ''}); ${this.connections.size} open`,
+    );
     // A reporter that closed saying more reports will follow is given the long grace, not the short one.
     const paused = code === CloseCode.reporterPaused;
     for (const sessionId of conn.sessions) {
@@ -321,7 +331,9 @@ export class HubServer {
       conn.role = frame.role;
       conn.capabilities = frame.capabilities ? [...new Set(frame.capabilities)] : [];
       const client = `${frame.client.name} ${frame.client.version} pid ${frame.client.pid}`;
-      this.log.info(`connection #${conn.id}: hello from ${client} as ${frame.role}${frame.sessionId ? ` for session ${frame.sessionId}` : ''}`);
+      this.log.info(
+        `connection #${conn.id}: hello from ${client} as ${frame.role}${frame.sessionId ? ` for session ${frame.sessionId}` : ''}`,
+      );
       if (frame.role === 'subscriber') return this.startFeed(conn, frame.sessionId);
       const welcome: HubFrame = { type: 'welcome', protocol: PROTOCOL_VERSION, hub: { version: this.version } };
       if (frame.sessionId) {
@@ -336,7 +348,11 @@ export class HubServer {
 
     const valid: EventEnvelope[] = [];
     if (frame.type === 'event') {
-      this.collect(conn, { sessionId: frame.sessionId, seq: frame.seq, ts: frame.ts, kind: frame.kind, data: frame.data }, valid);
+      this.collect(
+        conn,
+        { sessionId: frame.sessionId, seq: frame.seq, ts: frame.ts, kind: frame.kind, data: frame.data },
+        valid,
+      );
     } else {
       for (const event of frame.events) this.collect(conn, event, valid);
     }
@@ -474,7 +490,11 @@ export class HubServer {
     if (conn.closing || conn.socket.readyState !== WebSocket.OPEN) return;
     conn.socket.send(JSON.stringify(frame));
     if (conn.socket.bufferedAmount > this.limits.maxBufferedBytes) {
-      this.closeMisbehaving(conn, CloseCode.flood, `peer is not reading: over ${this.limits.maxBufferedBytes} bytes unread`);
+      this.closeMisbehaving(
+        conn,
+        CloseCode.flood,
+        `peer is not reading: over ${this.limits.maxBufferedBytes} bytes unread`,
+      );
     }
   }
 

@@ -33,7 +33,8 @@ export function createSummary(id: string, init: NewSessionInit): SessionSummary 
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+const num = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 const int = (value: unknown): number | undefined => (Number.isInteger(value) ? (value as number) : undefined);
 const bool = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined);
 const strings = (value: unknown): string[] | undefined =>
@@ -98,7 +99,11 @@ function finish(next: SessionSummary, event: EventEnvelope, state: SessionState)
  * Events with seq <= summary.lastSeq are the store's business (dedupe), not the reducer's.
  */
 export function reduceSession(summary: SessionSummary, event: EventEnvelope): SessionSummary {
-  const next: SessionSummary = { ...summary, eventCount: summary.eventCount + 1, lastSeq: Math.max(summary.lastSeq, event.seq) };
+  const next: SessionSummary = {
+    ...summary,
+    eventCount: summary.eventCount + 1,
+    lastSeq: Math.max(summary.lastSeq, event.seq),
+  };
   const data = event.data;
 
   // Any non-final report means a reporter is alive: a pending session starts, a lost one is back.

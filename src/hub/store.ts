@@ -76,7 +76,8 @@ function newestFirst(a: SessionRecord, b: SessionRecord): number {
 
 function assertSessionId(sessionId: string): void {
   const parsed = SessionId.safeParse(sessionId);
-  if (!parsed.success) throw new TypeError(`invalid session id ${JSON.stringify(sessionId)}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new TypeError(`invalid session id ${JSON.stringify(sessionId)}: ${parsed.error.issues[0]?.message}`);
 }
 
 export class SessionStore {
@@ -144,7 +145,13 @@ export class SessionStore {
   }
 
   /** Legacy endpoint and the extension: the store assigns the next seq. */
-  append(sessionId: string, source: SessionSource, kind: string, data: Record<string, unknown>, ts?: string): EventEnvelope {
+  append(
+    sessionId: string,
+    source: SessionSource,
+    kind: string,
+    data: Record<string, unknown>,
+    ts?: string,
+  ): EventEnvelope {
     assertSessionId(sessionId);
     const lastSeq = this.sessions.get(sessionId)?.summary.lastSeq ?? 0;
     const event: EventEnvelope = { sessionId, seq: lastSeq + 1, ts: ts ?? new Date().toISOString(), kind, data };
@@ -167,13 +174,19 @@ export class SessionStore {
    * final event -> lost after the grace period; a much longer one when the last reporter said it
    * paused (more reports may come from another connection, as with `shannon-hub emit`).
    */
-  setReporter(sessionId: string, connection: { connected: boolean; capabilities: Capability[]; paused?: boolean }): void {
+  setReporter(
+    sessionId: string,
+    connection: { connected: boolean; capabilities: Capability[]; paused?: boolean },
+  ): void {
     const record = this.sessions.get(sessionId);
     if (!record) return;
     const { summary } = record;
     this.clearLostTimer(record);
     if (!connection.connected && !isFinal(summary.state)) {
-      record.lostTimer = setTimeout(() => this.markLost(sessionId), connection.paused ? this.pausedGraceMs : this.lostGraceMs);
+      record.lostTimer = setTimeout(
+        () => this.markLost(sessionId),
+        connection.paused ? this.pausedGraceMs : this.lostGraceMs,
+      );
       record.lostTimer.unref();
     }
     const capabilities = connection.connected ? [...connection.capabilities] : [];
@@ -225,7 +238,9 @@ export class SessionStore {
 
   /** Remove every finished session (memory and journal); running ones stay. */
   async clearHistory(): Promise<void> {
-    const finished = [...this.sessions.values()].filter((record) => isFinal(record.summary.state)).map((r) => r.summary.id);
+    const finished = [...this.sessions.values()]
+      .filter((record) => isFinal(record.summary.state))
+      .map((r) => r.summary.id);
     await this.removeSessions(finished, 'history cleared');
   }
 
@@ -288,7 +303,9 @@ export class SessionStore {
     let bytes = 0;
     for (const id of this.sessions.keys()) bytes += sizeOf(id);
     if (count <= this.retention.maxSessions && bytes <= this.retention.maxBytes) return;
-    const oldestFirst = [...this.sessions.values()].filter((r) => isFinal(r.summary.state)).sort((a, b) => newestFirst(b, a));
+    const oldestFirst = [...this.sessions.values()]
+      .filter((r) => isFinal(r.summary.state))
+      .sort((a, b) => newestFirst(b, a));
     const doomed: string[] = [];
     for (const record of oldestFirst) {
       if (count <= this.retention.maxSessions && bytes <= this.retention.maxBytes) break;
@@ -297,9 +314,10 @@ export class SessionStore {
       bytes -= sizeOf(record.summary.id);
     }
     if (doomed.length > 0) {
-      this.removeSessions(doomed, `retention (max ${this.retention.maxSessions} sessions, ${this.retention.maxBytes} bytes)`).catch(
-        (error: unknown) => this.log.error(`retention failed: ${(error as Error).message}`),
-      );
+      this.removeSessions(
+        doomed,
+        `retention (max ${this.retention.maxSessions} sessions, ${this.retention.maxBytes} bytes)`,
+      ).catch((error: unknown) => this.log.error(`retention failed: ${(error as Error).message}`));
     }
   }
 

@@ -18,7 +18,10 @@ export const LegacyCliEvent = z.looseObject({
   session_id: z.string().max(400).optional(),
   event_type: z.string().min(1).max(100),
   /** Local ISO time without a zone in practice; epoch seconds/ms and zoned ISO are read too. */
-  timestamp: z.union([z.string().max(100), z.number()]).nullable().optional(),
+  timestamp: z
+    .union([z.string().max(100), z.number()])
+    .nullable()
+    .optional(),
   /** Python's `None` arrives as null: no fields. */
   data: z.record(z.string(), z.unknown()).nullable().optional(),
 });
@@ -36,13 +39,28 @@ export type LegacyParseResult = { ok: true; event: NormalizedLegacyEvent } | { o
 
 /** Event kinds of the reference vocabulary (both CLI generations) whose field names we normalize. */
 const LEGACY_VOCABULARY = new Set([
-  'execution:started', 'execution:progress', 'execution:completed', 'execution:failed', 'execution:cancelled',
-  'execution:halted', 'execution:resumed',
-  'execution:rollback_started', 'execution:rollback_completed', 'execution:rollback_failed',
-  'skill:started', 'skill:completed', 'skill:failed',
-  'checkpoint:created', 'file:changed',
-  'validation:started', 'validation:output', 'validation:completed',
-  'agent:spawned', 'agent:progress', 'agent:completed', 'agent:failed',
+  'execution:started',
+  'execution:progress',
+  'execution:completed',
+  'execution:failed',
+  'execution:cancelled',
+  'execution:halted',
+  'execution:resumed',
+  'execution:rollback_started',
+  'execution:rollback_completed',
+  'execution:rollback_failed',
+  'skill:started',
+  'skill:completed',
+  'skill:failed',
+  'checkpoint:created',
+  'file:changed',
+  'validation:started',
+  'validation:output',
+  'validation:completed',
+  'agent:spawned',
+  'agent:progress',
+  'agent:completed',
+  'agent:failed',
 ]);
 
 /** The CLI's file events (`file:modified`, the old dashboard's `file_changed`, the orchestrator's `file:created`). */
@@ -77,7 +95,8 @@ export function localTimestampToIso(raw: string): string | undefined {
     const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
     const date = new Date(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
     // Date rolls invalid fields over (month 13 -> next year); such input is not a real timestamp.
-    if (Number.isNaN(date.getTime()) || date.getMonth() !== Number(mo) - 1 || date.getDate() !== Number(d)) return undefined;
+    if (Number.isNaN(date.getTime()) || date.getMonth() !== Number(mo) - 1 || date.getDate() !== Number(d))
+      return undefined;
     return formatWithLocalOffset(date);
   }
   if (IsoWithOffset.safeParse(text).success && !Number.isNaN(Date.parse(text))) return text;
@@ -126,7 +145,10 @@ export function snakeToCamel(key: string): string {
  * losing the run.
  */
 export function legacySessionId(raw: string): string | undefined {
-  const cleaned = raw.trim().replace(/[^\w.:@-]/g, '_').slice(0, 200);
+  const cleaned = raw
+    .trim()
+    .replace(/[^\w.:@-]/g, '_')
+    .slice(0, 200);
   return SessionId.safeParse(cleaned).success ? cleaned : undefined;
 }
 
@@ -202,7 +224,11 @@ export function normalizeLegacyEvent(payload: unknown, receivedAt: Date): Legacy
     return { ok: false, reason: `${event.event_type}: no session_id` };
   }
   const sessionId = legacySessionId(rawSessionId);
-  if (!sessionId) return { ok: false, reason: `${event.event_type}: unusable session_id ${JSON.stringify(rawSessionId.slice(0, 60))}` };
+  if (!sessionId)
+    return {
+      ok: false,
+      reason: `${event.event_type}: unusable session_id ${JSON.stringify(rawSessionId.slice(0, 60))}`,
+    };
 
   let kind = normalizeEventType(event.event_type);
   if (!EventKind.safeParse(kind).success) {
@@ -220,7 +246,8 @@ export function normalizeLegacyEvent(payload: unknown, receivedAt: Date): Legacy
   if (kind === 'execution:completed' && fields.success === false) kind = 'execution:failed';
   const data = normalizeKnownData(kind, fields);
   // The orchestrator's `file:created` names no operation; say what happened rather than nothing.
-  if (kind === 'file:changed' && data.operation === undefined && /created$/.test(event.event_type)) data.operation = 'created';
+  if (kind === 'file:changed' && data.operation === undefined && /created$/.test(event.event_type))
+    data.operation = 'created';
 
   const schema = dataSchemaFor(kind);
   if (schema) {

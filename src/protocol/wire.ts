@@ -13,9 +13,17 @@ export type Capability = z.infer<typeof Capability>;
 export const ControlCommand = Capability;
 export type ControlCommand = Capability;
 
-export const SessionId = z.string().min(1).max(200).regex(/^[\w.:@-]+$/, 'letters, digits and . _ : @ - only');
+export const SessionId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\w.:@-]+$/, 'letters, digits and . _ : @ - only');
 export const IsoTimestamp = z.iso.datetime({ offset: true, local: true });
-export const EventKind = z.string().min(1).max(100).regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only');
+export const EventKind = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only');
 
 export const EventEnvelope = z.object({
   sessionId: SessionId,
@@ -32,7 +40,11 @@ export const Hello = z.object({
   protocol: z.literal(PROTOCOL_VERSION),
   /** reporter: sends events; subscriber: receives the replay and live events (views, benchmarks). */
   role: z.enum(['reporter', 'subscriber']),
-  client: z.object({ name: z.string().min(1).max(100), version: z.string().max(50), pid: z.number().int().nonnegative() }),
+  client: z.object({
+    name: z.string().min(1).max(100),
+    version: z.string().max(50),
+    pid: z.number().int().nonnegative(),
+  }),
   sessionId: SessionId.optional(),
   capabilities: z.array(Capability).max(3).optional(),
 });
@@ -40,7 +52,10 @@ export type Hello = z.infer<typeof Hello>;
 
 export const EventFrame = EventEnvelope.extend({ type: z.literal('event') });
 export type EventFrame = z.infer<typeof EventFrame>;
-export const EventsFrame = z.object({ type: z.literal('events'), events: z.array(EventEnvelope).min(1).max(MAX_BATCH_EVENTS) });
+export const EventsFrame = z.object({
+  type: z.literal('events'),
+  events: z.array(EventEnvelope).min(1).max(MAX_BATCH_EVENTS),
+});
 export type EventsFrame = z.infer<typeof EventsFrame>;
 
 export const ClientFrame = z.discriminatedUnion('type', [Hello, EventFrame, EventsFrame]);
@@ -57,16 +72,31 @@ export type Welcome = z.infer<typeof Welcome>;
 export const Ack = z.object({ type: z.literal('ack'), sessionId: SessionId, seq: z.number().int().nonnegative() });
 export type Ack = z.infer<typeof Ack>;
 export const ErrorCode = z.enum([
-  'bad_json', 'bad_frame', 'bad_event_data', 'hello_required', 'hello_repeated', 'protocol_version',
-  'frame_too_large', 'seq_out_of_order', 'session_unknown', 'not_a_reporter', 'internal',
+  'bad_json',
+  'bad_frame',
+  'bad_event_data',
+  'hello_required',
+  'hello_repeated',
+  'protocol_version',
+  'frame_too_large',
+  'seq_out_of_order',
+  'session_unknown',
+  'not_a_reporter',
+  'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 export const ErrorFrame = z.object({
-  type: z.literal('error'), code: ErrorCode, message: z.string(), seq: z.number().int().optional(),
+  type: z.literal('error'),
+  code: ErrorCode,
+  message: z.string(),
+  seq: z.number().int().optional(),
 });
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
 export const ControlFrame = z.object({
-  type: z.literal('control'), sessionId: SessionId, command: ControlCommand, id: z.string().min(1),
+  type: z.literal('control'),
+  sessionId: SessionId,
+  command: ControlCommand,
+  id: z.string().min(1),
 });
 export type ControlFrame = z.infer<typeof ControlFrame>;
 /** To subscribers: stored events (replay in chunks, then live). */
@@ -131,7 +161,11 @@ export function validateEventData(event: EventEnvelope): ParseResult<EventEnvelo
   if (!schema) return { ok: true, value: event };
   const parsed = schema.safeParse(event.data);
   if (!parsed.success) {
-    return { ok: false, code: 'bad_event_data', message: `${event.kind} seq ${event.seq}: ${z.prettifyError(parsed.error)}` };
+    return {
+      ok: false,
+      code: 'bad_event_data',
+      message: `${event.kind} seq ${event.seq}: ${z.prettifyError(parsed.error)}`,
+    };
   }
   return { ok: true, value: { ...event, data: parsed.data } };
 }

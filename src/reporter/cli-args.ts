@@ -13,7 +13,10 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: ExitCode) {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
     super(message);
     this.name = 'CliError';
   }
@@ -26,7 +29,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** Strict parse: an unknown flag or a missing value is a usage error that names the flag. */
 export function parseFlags<T extends Options>(command: string, args: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals });
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals,
+    });
   } catch (error) {
     const message = (error as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '');
     throw usageError(`${command}: ${message} (see shannon-hub ${command} --help)`);
@@ -36,7 +44,8 @@ export function parseFlags<T extends Options>(command: string, args: string[], o
 export function parsePort(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw usageError(`${flag} must be a port number 0-65535, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || port > 65535)
+    throw usageError(`${flag} must be a port number 0-65535, got ${JSON.stringify(value)}`);
   return port;
 }
 
@@ -50,17 +59,23 @@ export function parseDataFlag(value: string | undefined): Record<string, unknown
     throw usageError(`--data is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw usageError(`--data must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}`);
+    throw usageError(
+      `--data must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}`,
+    );
   }
   return parsed as Record<string, unknown>;
 }
 
 /** The session to report to: --session, else $SHANNON_SESSION_ID, else undefined (the library makes one). */
 export function sessionFromFlagOrEnv(flag: string | undefined): string | undefined {
-  const [value, origin] = flag !== undefined ? [flag, '--session'] : [process.env.SHANNON_SESSION_ID || undefined, 'SHANNON_SESSION_ID'];
+  const [value, origin] =
+    flag !== undefined ? [flag, '--session'] : [process.env.SHANNON_SESSION_ID || undefined, 'SHANNON_SESSION_ID'];
   if (value === undefined) return undefined;
   const parsed = SessionId.safeParse(value);
-  if (!parsed.success) throw usageError(`${origin} ${JSON.stringify(value)} is not a valid session id: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw usageError(
+      `${origin} ${JSON.stringify(value)} is not a valid session id: ${parsed.error.issues[0]?.message}`,
+    );
   return value;
 }
 

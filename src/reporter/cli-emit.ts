@@ -6,15 +6,21 @@ import { FlushTimeoutError, InvalidEventError, Reporter } from './client';
 const ACK_TIMEOUT_MS = 10_000;
 
 export async function emitCommand(args: string[], version: string): Promise<number> {
-  const { values, positionals } = parseFlags('emit', args, {
-    data: { type: 'string' },
-    session: { type: 'string' },
-  }, true);
+  const { values, positionals } = parseFlags(
+    'emit',
+    args,
+    {
+      data: { type: 'string' },
+      session: { type: 'string' },
+    },
+    true,
+  );
   if (values.help) {
     process.stdout.write(`${HELP.emit}\n`);
     return ExitCode.ok;
   }
-  if (positionals.length !== 1) throw usageError(`emit: expected exactly one event kind, got ${positionals.length} (see shannon-hub emit --help)`);
+  if (positionals.length !== 1)
+    throw usageError(`emit: expected exactly one event kind, got ${positionals.length} (see shannon-hub emit --help)`);
   const [kind] = positionals;
   const data = parseDataFlag(values.data);
   const sessionId = sessionFromFlagOrEnv(values.session);
@@ -25,7 +31,9 @@ export async function emitCommand(args: string[], version: string): Promise<numb
     ...location,
     sessionId,
     client: { name: 'shannon-hub emit', version },
-    onHubError: (error) => { refused = `${error.code}: ${error.message}`; },
+    onHubError: (error) => {
+      refused = `${error.code}: ${error.message}`;
+    },
   });
   try {
     // Validated before connecting, so a malformed event never reaches (or waits for) the hub.

@@ -18,10 +18,11 @@ export function describeSource(location: HubLocation): string {
 
 export function connectionError(error: unknown, location: HubLocation): CliError {
   if (!(error instanceof HubConnectionError)) return new CliError((error as Error).message, ExitCode.failure);
-  const hint = error.reason === 'refused'
-    ? location.source === 'env'
-      ? ' (SHANNON_HUB_TOKEN does not match this hub; was the VS Code window reloaded? open a new terminal)'
-      : ''
-    : '';
+  const hint =
+    error.reason === 'refused'
+      ? location.source === 'env'
+        ? ' (SHANNON_HUB_TOKEN does not match this hub; was the VS Code window reloaded? open a new terminal)'
+        : ''
+      : '';
   return new CliError(`${error.message}${hint}`, ExitCode.connection);
 }

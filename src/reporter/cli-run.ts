@@ -24,7 +24,11 @@ function splitCommand(args: string[]): { own: string[]; command: string[] } {
 }
 
 /** Connect if we can; on any failure warn once and carry on without reporting. */
-async function tryConnect(sessionId: string | undefined, version: string, onCancel: () => void): Promise<Reporter | undefined> {
+async function tryConnect(
+  sessionId: string | undefined,
+  version: string,
+  onCancel: () => void,
+): Promise<Reporter | undefined> {
   let location;
   try {
     location = locateHub();
@@ -59,16 +63,23 @@ async function tryConnect(sessionId: string | undefined, version: string, onCanc
 
 export async function runCommand(args: string[], version: string): Promise<number> {
   const { own, command } = splitCommand(args);
-  const { values, positionals } = parseFlags('run', own, {
-    task: { type: 'string' },
-    session: { type: 'string' },
-  }, true);
+  const { values, positionals } = parseFlags(
+    'run',
+    own,
+    {
+      task: { type: 'string' },
+      session: { type: 'string' },
+    },
+    true,
+  );
   if (values.help) {
     process.stdout.write(`${HELP.run}\n`);
     return ExitCode.ok;
   }
-  if (positionals.length > 0) throw usageError(`run: put the command after --, as in: shannon-hub run -- ${positionals.join(' ')}`);
-  if (command.length === 0) throw usageError('run: no command given (usage: shannon-hub run [--task TEXT] -- <command...>)');
+  if (positionals.length > 0)
+    throw usageError(`run: put the command after --, as in: shannon-hub run -- ${positionals.join(' ')}`);
+  if (command.length === 0)
+    throw usageError('run: no command given (usage: shannon-hub run [--task TEXT] -- <command...>)');
 
   const sessionId = sessionFromFlagOrEnv(values.session);
 
@@ -92,38 +103,40 @@ export async function runCommand(args: string[], version: string): Promise<numbe
   const startedAt = Date.now();
   report('execution:started', { ...(values.task === undefined ? {} : { task: values.task }), command, cwd });
 
-  const result = await new Promise<{ exitCode: number; signal?: NodeJS.Signals; spawnError?: string }>((resolveResult) => {
-    // Ctrl-C in a terminal already sends SIGINT to the whole foreground process group, the command
-    // included; sending it a second one would interrupt its cleanup (Python raises KeyboardInterrupt
-    // again). So SIGINT is forwarded only when we are not on a terminal (kill -INT, a parent
-    // process); SIGTERM always is, since nobody sends it to the group for us.
-    const terminalDeliversSigint = process.stdin.isTTY === true;
-    const forward = (signal: NodeJS.Signals) => {
-      if (signal === 'SIGINT') {
-        interrupted = true;
-        if (terminalDeliversSigint) return;
-      }
-      child?.kill(signal);
-    };
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    const cleanup = () => {
-      process.off('SIGINT', forward);
-      process.off('SIGTERM', forward);
-    };
-    child = spawn(command[0], command.slice(1), { stdio: 'inherit', cwd });
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      cleanup();
-      // Same codes a shell uses: 127 not found, 126 found but not executable.
-      const exitCode = error.code === 'ENOENT' ? 127 : error.code === 'EACCES' ? 126 : ExitCode.failure;
-      resolveResult({ exitCode, spawnError: `cannot run ${command[0]}: ${error.code ?? error.message}` });
-    });
-    child.on('exit', (code, signal) => {
-      cleanup();
-      if (signal) resolveResult({ exitCode: 128 + (osConstants.signals[signal] ?? 0), signal });
-      else resolveResult({ exitCode: code ?? ExitCode.failure });
-    });
-  });
+  const result = await new Promise<{ exitCode: number; signal?: NodeJS.Signals; spawnError?: string }>(
+    (resolveResult) => {
+      // Ctrl-C in a terminal already sends SIGINT to the whole foreground process group, the command
+      // included; sending it a second one would interrupt its cleanup (Python raises KeyboardInterrupt
+      // again). So SIGINT is forwarded only when we are not on a terminal (kill -INT, a parent
+      // process); SIGTERM always is, since nobody sends it to the group for us.
+      const terminalDeliversSigint = process.stdin.isTTY === true;
+      const forward = (signal: NodeJS.Signals) => {
+        if (signal === 'SIGINT') {
+          interrupted = true;
+          if (terminalDeliversSigint) return;
+        }
+        child?.kill(signal);
+      };
+      process.on('SIGINT', forward);
+      process.on('SIGTERM', forward);
+      const cleanup = () => {
+        process.off('SIGINT', forward);
+        process.off('SIGTERM', forward);
+      };
+      child = spawn(command[0], command.slice(1), { stdio: 'inherit', cwd });
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        cleanup();
+        // Same codes a shell uses: 127 not found, 126 found but not executable.
+        const exitCode = error.code === 'ENOENT' ? 127 : error.code === 'EACCES' ? 126 : ExitCode.failure;
+        resolveResult({ exitCode, spawnError: `cannot run ${command[0]}: ${error.code ?? error.message}` });
+      });
+      child.on('exit', (code, signal) => {
+        cleanup();
+        if (signal) resolveResult({ exitCode: 128 + (osConstants.signals[signal] ?? 0), signal });
+        else resolveResult({ exitCode: code ?? ExitCode.failure });
+      });
+    },
+  );
   if (result.spawnError) warn(result.spawnError);
 
   const durationMs = Date.now() - startedAt;
@@ -133,8 +146,9 @@ export async function runCommand(args: string[], version: string): Promise<numbe
     const reason = cancelRequested ? 'cancelled from the hub' : 'interrupted (SIGINT)';
     report('execution:cancelled', { reason, exitCode: result.exitCode, durationMs });
   } else {
-    const error = result.spawnError
-      ?? (result.signal ? `command killed by ${result.signal}` : `command exited with code ${result.exitCode}`);
+    const error =
+      result.spawnError ??
+      (result.signal ? `command killed by ${result.signal}` : `command exited with code ${result.exitCode}`);
     report('execution:failed', { exitCode: result.exitCode, durationMs, error });
   }
 

@@ -14,15 +14,21 @@ export async function statusCommand(args: string[]): Promise<number> {
   try {
     const welcome = await probeHub(location);
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ url: location.url, source: location.source, lockFile: location.lockFile, answers: true, hubVersion: welcome.hub.version, protocol: welcome.protocol })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ url: location.url, source: location.source, lockFile: location.lockFile, answers: true, hubVersion: welcome.hub.version, protocol: welcome.protocol })}\n`,
+      );
     } else {
-      process.stdout.write(`hub:     ${location.url}\nsource:  ${source}\nanswers: yes (hub ${welcome.hub.version}, protocol ${welcome.protocol})\n`);
+      process.stdout.write(
+        `hub:     ${location.url}\nsource:  ${source}\nanswers: yes (hub ${welcome.hub.version}, protocol ${welcome.protocol})\n`,
+      );
     }
     return ExitCode.ok;
   } catch (error) {
     const failure = connectionError(error, location);
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ url: location.url, source: location.source, lockFile: location.lockFile, answers: false, error: failure.message })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ url: location.url, source: location.source, lockFile: location.lockFile, answers: false, error: failure.message })}\n`,
+      );
     } else {
       process.stdout.write(`hub:     ${location.url}\nsource:  ${source}\nanswers: no\n`);
     }

@@ -38,7 +38,11 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${HELP.main}\n`);
       return ExitCode.usage;
     default:
-      throw usageError(command.startsWith('-') ? `unknown option ${command} (see shannon-hub --help)` : `unknown command ${command} (see shannon-hub --help)`);
+      throw usageError(
+        command.startsWith('-')
+          ? `unknown option ${command} (see shannon-hub --help)`
+          : `unknown command ${command} (see shannon-hub --help)`,
+      );
   }
 }
 

@@ -28,7 +28,11 @@ export type ReporterState = 'idle' | 'connecting' | 'connected' | 'reconnecting'
 export type ConnectFailure = 'refused' | 'unreachable' | 'timeout' | 'protocol';
 
 export class HubConnectionError extends Error {
-  constructor(message: string, readonly reason: ConnectFailure, readonly httpStatus?: number) {
+  constructor(
+    message: string,
+    readonly reason: ConnectFailure,
+    readonly httpStatus?: number,
+  ) {
     super(message);
     this.name = 'HubConnectionError';
   }
@@ -43,7 +47,10 @@ export class InvalidEventError extends Error {
 }
 
 export class FlushTimeoutError extends Error {
-  constructor(readonly unacknowledged: number, timeoutMs: number) {
+  constructor(
+    readonly unacknowledged: number,
+    timeoutMs: number,
+  ) {
     super(`${unacknowledged} event(s) not acknowledged by the hub within ${timeoutMs} ms`);
     this.name = 'FlushTimeoutError';
   }
@@ -99,7 +106,12 @@ interface PendingEvent {
 }
 
 /** Exponential backoff with "equal jitter": half the capped delay fixed, half random, so many reporters don't reconnect in lockstep. */
-export function reconnectDelayMs(attempt: number, initialDelayMs: number, maxDelayMs: number, random: () => number = Math.random): number {
+export function reconnectDelayMs(
+  attempt: number,
+  initialDelayMs: number,
+  maxDelayMs: number,
+  random: () => number = Math.random,
+): number {
   const capped = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.min(attempt, 30));
   return Math.round(capped / 2 + random() * (capped / 2));
 }
@@ -116,7 +128,11 @@ type HelloFields = Pick<Hello, 'client' | 'sessionId' | 'capabilities'>;
  * Open a socket, send hello, wait for welcome. Every failure becomes a HubConnectionError saying
  * whether the hub refused us (401/403), could not be reached, timed out, or spoke something else.
  */
-export function handshake(address: HubAddress, hello: HelloFields, timeoutMs = 5_000): Promise<{ socket: WebSocket; welcome: Welcome }> {
+export function handshake(
+  address: HubAddress,
+  hello: HelloFields,
+  timeoutMs = 5_000,
+): Promise<{ socket: WebSocket; welcome: Welcome }> {
   const { url, token } = address;
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -153,16 +169,29 @@ export function handshake(address: HubAddress, hello: HelloFields, timeoutMs = 5
       // 503: the hub is at its connection limit or shutting down; worth retrying, unlike a refusal.
       const busy = status === 503;
       const detail = refused ? 'token refused' : busy ? 'hub unavailable' : 'not a Shannon hub';
-      fail(new HubConnectionError(`${detail}: ${url} answered HTTP ${status}`, refused ? 'refused' : busy ? 'unreachable' : 'protocol', status));
+      fail(
+        new HubConnectionError(
+          `${detail}: ${url} answered HTTP ${status}`,
+          refused ? 'refused' : busy ? 'unreachable' : 'protocol',
+          status,
+        ),
+      );
     });
     socket.on('error', (error: Error & { code?: string }) => {
       const timedOut = /timed out|timeout/i.test(error.message);
-      fail(new HubConnectionError(`cannot connect to ${url}: ${error.code ?? error.message}`, timedOut ? 'timeout' : 'unreachable'));
+      fail(
+        new HubConnectionError(
+          `cannot connect to ${url}: ${error.code ?? error.message}`,
+          timedOut ? 'timeout' : 'unreachable',
+        ),
+      );
     });
     socket.on('close', (code, reason) => {
       const why = [code, reason.toString()].filter(Boolean).join(' ');
       const refused = code === CloseCode.unauthorized;
-      fail(new HubConnectionError(`hub closed the connection before welcome (${why})`, refused ? 'refused' : 'protocol'));
+      fail(
+        new HubConnectionError(`hub closed the connection before welcome (${why})`, refused ? 'refused' : 'protocol'),
+      );
     });
     socket.on('open', () => {
       socket.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, role: 'reporter', ...hello }));
@@ -194,7 +223,11 @@ export function handshake(address: HubAddress, hello: HelloFields, timeoutMs = 5
 
 /** Connect, hello without a session (so no session is created), read the welcome, disconnect. */
 export async function probeHub(address: HubAddress, timeoutMs = 5_000): Promise<Welcome> {
-  const { socket, welcome } = await handshake(address, { client: { name: 'shannon-hub-probe', version: '0', pid: process.pid } }, timeoutMs);
+  const { socket, welcome } = await handshake(
+    address,
+    { client: { name: 'shannon-hub-probe', version: '0', pid: process.pid } },
+    timeoutMs,
+  );
   socket.close(1000, 'probe done');
   return welcome;
 }
@@ -227,7 +260,10 @@ export class Reporter {
     this.address = { url: options.url, token: options.token };
     this.sessionId = options.sessionId ?? makeSessionId();
     const id = SessionId.safeParse(this.sessionId);
-    if (!id.success) throw new InvalidEventError(`invalid session id ${JSON.stringify(this.sessionId)}: ${id.error.issues[0]?.message}`);
+    if (!id.success)
+      throw new InvalidEventError(
+        `invalid session id ${JSON.stringify(this.sessionId)}: ${id.error.issues[0]?.message}`,
+      );
     this.buffer = new UnackedEventBuffer(options.maxBufferedEvents ?? 100_000);
   }
 
@@ -359,15 +395,19 @@ export class Reporter {
   // --- connection -------------------------------------------------------------------------
 
   private async openConnection(): Promise<Welcome> {
-    const { socket, welcome } = await handshake(this.address, {
-      client: {
-        name: this.options.client?.name ?? 'shannon-reporter',
-        version: this.options.client?.version ?? '0',
-        pid: this.options.client?.pid ?? process.pid,
+    const { socket, welcome } = await handshake(
+      this.address,
+      {
+        client: {
+          name: this.options.client?.name ?? 'shannon-reporter',
+          version: this.options.client?.version ?? '0',
+          pid: this.options.client?.pid ?? process.pid,
+        },
+        sessionId: this.sessionId,
+        capabilities: this.options.capabilities ?? [],
       },
-      sessionId: this.sessionId,
-      capabilities: this.options.capabilities ?? [],
-    }, this.options.connectTimeoutMs ?? 5_000);
+      this.options.connectTimeoutMs ?? 5_000,
+    );
     if (this.isClosed()) {
       socket.terminate();
       throw new HubConnectionError('reporter closed while connecting', 'unreachable');
@@ -388,7 +428,9 @@ export class Reporter {
       this.socket = undefined;
       this.pendingWrites = 0;
       if (this.currentState === 'closed') return;
-      this.options.log?.warn(`connection to the hub lost (${code}${reason.length ? ` ${reason.toString()}` : ''}); reconnecting`);
+      this.options.log?.warn(
+        `connection to the hub lost (${code}${reason.length ? ` ${reason.toString()}` : ''}); reconnecting`,
+      );
       this.buffer.markAllUnsent();
       this.setState('reconnecting');
       this.scheduleReconnect();
@@ -452,7 +494,9 @@ export class Reporter {
         if (frame.sessionId === this.sessionId) this.acknowledge(frame.seq);
         return;
       case 'error':
-        this.options.log?.warn(`hub refused ${frame.seq === undefined ? 'a frame' : `seq ${frame.seq}`}: ${frame.code}: ${frame.message}`);
+        this.options.log?.warn(
+          `hub refused ${frame.seq === undefined ? 'a frame' : `seq ${frame.seq}`}: ${frame.code}: ${frame.message}`,
+        );
         // A refused event will never be acknowledged; keeping it would make flush() wait forever.
         if (frame.seq !== undefined && this.buffer.discard(frame.seq)) this.resolveFlushWaitersIfDone();
         this.options.onHubError?.(frame);
@@ -495,22 +539,28 @@ export class Reporter {
   private checkEvent(event: PendingEvent, tsGiven: boolean): void {
     if (!this.validKinds.has(event.kind)) {
       const kind = EventKind.safeParse(event.kind);
-      if (!kind.success) throw new InvalidEventError(`invalid event kind ${JSON.stringify(event.kind)}: ${kind.error.issues[0]?.message}`);
+      if (!kind.success)
+        throw new InvalidEventError(
+          `invalid event kind ${JSON.stringify(event.kind)}: ${kind.error.issues[0]?.message}`,
+        );
       if (this.validKinds.size < 1_000) this.validKinds.add(event.kind);
     }
     if (typeof event.data !== 'object' || event.data === null || Array.isArray(event.data)) {
       throw new InvalidEventError(`data of ${event.kind} must be an object`);
     }
-    if (tsGiven && !IsoTimestamp.safeParse(event.ts).success) throw new InvalidEventError(`ts ${JSON.stringify(event.ts)} is not an ISO 8601 timestamp`);
+    if (tsGiven && !IsoTimestamp.safeParse(event.ts).success)
+      throw new InvalidEventError(`ts ${JSON.stringify(event.ts)} is not an ISO 8601 timestamp`);
     const schema = dataSchemaFor(event.kind);
     const checked = schema?.safeParse(event.data);
-    if (checked && !checked.success) throw new InvalidEventError(`invalid data for ${event.kind}: ${z.prettifyError(checked.error)}`);
+    if (checked && !checked.success)
+      throw new InvalidEventError(`invalid data for ${event.kind}: ${z.prettifyError(checked.error)}`);
   }
 
   private serialize(event: PendingEvent, seq: number): { json: string; bytes: number } {
     const json = JSON.stringify({ sessionId: this.sessionId, seq, ts: event.ts, kind: event.kind, data: event.data });
     const bytes = Buffer.byteLength(json);
-    if (bytes > MAX_BATCH_BYTES) throw new InvalidEventError(`event ${event.kind} is ${bytes} bytes; the hub accepts at most ${MAX_BATCH_BYTES}`);
+    if (bytes > MAX_BATCH_BYTES)
+      throw new InvalidEventError(`event ${event.kind} is ${bytes} bytes; the hub accepts at most ${MAX_BATCH_BYTES}`);
     return { json, bytes };
   }
 
@@ -530,7 +580,14 @@ export class Reporter {
     this.reportedDrops = this.droppedCount;
     const message = `${unreported} event(s) were dropped by the reporter before the hub acknowledged them (buffer of ${this.buffer.capacity} full)`;
     this.options.log?.warn(message);
-    this.enqueue({ kind: 'log', data: { level: 'warn', message, dropped: unreported, droppedTotal: this.droppedCount }, ts: new Date().toISOString() }, true);
+    this.enqueue(
+      {
+        kind: 'log',
+        data: { level: 'warn', message, dropped: unreported, droppedTotal: this.droppedCount },
+        ts: new Date().toISOString(),
+      },
+      true,
+    );
   }
 
   private schedulePump(): void {
@@ -548,11 +605,19 @@ export class Reporter {
     if (!socket || this.currentState !== 'connected' || socket.readyState !== WebSocket.OPEN) return;
     const maxBatch = this.options.maxBatchEvents ?? 500;
     const maxInFlight = this.options.maxInFlightEvents ?? 5_000;
-    while (this.buffer.unsentCount > 0 && this.pendingWrites < MAX_PENDING_WRITES && this.buffer.inFlightCount < maxInFlight) {
-      const batch = this.buffer.takeUnsent(Math.min(maxBatch, maxInFlight - this.buffer.inFlightCount), MAX_BATCH_BYTES);
-      const frame = batch.length === 1
-        ? `{"type":"event",${batch[0].json.slice(1)}`
-        : `{"type":"events","events":[${batch.map((event) => event.json).join(',')}]}`;
+    while (
+      this.buffer.unsentCount > 0 &&
+      this.pendingWrites < MAX_PENDING_WRITES &&
+      this.buffer.inFlightCount < maxInFlight
+    ) {
+      const batch = this.buffer.takeUnsent(
+        Math.min(maxBatch, maxInFlight - this.buffer.inFlightCount),
+        MAX_BATCH_BYTES,
+      );
+      const frame =
+        batch.length === 1
+          ? `{"type":"event",${batch[0].json.slice(1)}`
+          : `{"type":"events","events":[${batch.map((event) => event.json).join(',')}]}`;
       this.pendingWrites += 1;
       socket.send(frame, (error) => {
         if (this.socket !== socket) return;

@@ -15,9 +15,7 @@ export interface HubLocation extends HubAddress {
   workspaceFolder?: string;
 }
 
-export type DiscoveryResult =
-  | { ok: true; location: HubLocation }
-  | { ok: false; reason: string };
+export type DiscoveryResult = { ok: true; location: HubLocation } | { ok: false; reason: string };
 
 export interface DiscoveryInput {
   env?: NodeJS.ProcessEnv;
@@ -45,7 +43,10 @@ export function isInside(dir: string, folder: string): boolean {
  * The lock file to use for `cwd`: among live hubs whose workspace folders contain it, the one with
  * the deepest (longest) matching folder; ties go to the newest hub (readLockFiles sorts newest first).
  */
-export function selectLockFile(lockFiles: readonly FoundLockFile[], cwd: string): { lock: FoundLockFile; folder: string } | undefined {
+export function selectLockFile(
+  lockFiles: readonly FoundLockFile[],
+  cwd: string,
+): { lock: FoundLockFile; folder: string } | undefined {
   const here = canonical(cwd);
   let best: { lock: FoundLockFile; folder: string; depth: number } | undefined;
   for (const lock of lockFiles) {
@@ -74,13 +75,20 @@ export function findHub(input: DiscoveryInput = {}): DiscoveryResult {
   const lockFiles = readLockFiles(lockDir);
   const match = selectLockFile(lockFiles, cwd);
   if (!match) {
-    const why = lockFiles.length === 0
-      ? `no running hub has a lock file in ${lockDir}`
-      : `none of the ${lockFiles.length} running hub(s) in ${lockDir} has a workspace folder containing ${cwd}`;
+    const why =
+      lockFiles.length === 0
+        ? `no running hub has a lock file in ${lockDir}`
+        : `none of the ${lockFiles.length} running hub(s) in ${lockDir} has a workspace folder containing ${cwd}`;
     return { ok: false, reason: `SHANNON_HUB_URL/SHANNON_HUB_TOKEN are not set and ${why}` };
   }
   return {
     ok: true,
-    location: { url: match.lock.url, token: match.lock.token, source: 'lockfile', lockFile: match.lock.file, workspaceFolder: match.folder },
+    location: {
+      url: match.lock.url,
+      token: match.lock.token,
+      source: 'lockfile',
+      lockFile: match.lock.file,
+      workspaceFolder: match.folder,
+    },
   };
 }

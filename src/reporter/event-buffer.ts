@@ -18,7 +18,8 @@ export class UnackedEventBuffer {
   private dropped = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`buffer capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`buffer capacity must be a positive integer, got ${capacity}`);
   }
 
   get size(): number {

@@ -15,5 +15,12 @@ export {
   type ConnectFailure,
   type DropInfo,
 } from './client';
-export { findHub, selectLockFile, isInside, type HubLocation, type DiscoveryResult, type DiscoveryInput } from './discovery';
+export {
+  findHub,
+  selectLockFile,
+  isInside,
+  type HubLocation,
+  type DiscoveryResult,
+  type DiscoveryInput,
+} from './discovery';
 export { makeSessionId, SESSION_ID_PATTERN } from './session-id';

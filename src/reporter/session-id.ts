@@ -10,7 +10,8 @@ function twoDigits(value: number): string {
 
 /** `now` and `randomHex` are parameters so tests can pin them; defaults are the real clock and crypto. */
 export function makeSessionId(now: Date = new Date(), randomHex: string = randomBytes(4).toString('hex')): string {
-  if (!/^[0-9a-f]{8}$/.test(randomHex)) throw new Error(`randomHex must be 8 lowercase hex chars, got ${JSON.stringify(randomHex)}`);
+  if (!/^[0-9a-f]{8}$/.test(randomHex))
+    throw new Error(`randomHex must be 8 lowercase hex chars, got ${JSON.stringify(randomHex)}`);
   const date = `${now.getFullYear()}${twoDigits(now.getMonth() + 1)}${twoDigits(now.getDate())}`;
   const time = `${twoDigits(now.getHours())}${twoDigits(now.getMinutes())}${twoDigits(now.getSeconds())}`;
   return `do_${date}_${time}_${randomHex}`;

@@ -15,7 +15,12 @@ import { prepareRestore, writeSafetyCheckpoint } from '../checkpoints/restore';
 import { resolveInsideFolder } from '../checkpoints/safe-path';
 import { checkpointTitle } from '../checkpoints/tree-model';
 import { sameFolder } from './paths';
-import { CheckpointsTreeProvider, type CheckpointLog, type CheckpointSessionSource, type CheckpointTreeElement } from './checkpoints-tree';
+import {
+  CheckpointsTreeProvider,
+  type CheckpointLog,
+  type CheckpointSessionSource,
+  type CheckpointTreeElement,
+} from './checkpoints-tree';
 
 export const CHECKPOINT_SCHEME = 'shannon-checkpoint';
 export const CHECKPOINTS_VIEW_ID = 'shannon.checkpoints';
@@ -39,7 +44,6 @@ export interface CheckpointsApi {
 }
 
 // ---- targets -------------------------------------------------------------------------------
-
 
 /**
  * A tree item or a plain `{ folder, checkpointId, path?, confirm? }`, validated. The folder must be
@@ -74,7 +78,11 @@ interface SnapshotQuery {
 
 export function snapshotUri(q: SnapshotQuery): vscode.Uri {
   // The path part carries the file's own name so the editor title and language mode fit.
-  return vscode.Uri.from({ scheme: CHECKPOINT_SCHEME, path: `/${q.checkpointId.slice(0, 8)}/${q.path}`, query: JSON.stringify(q) });
+  return vscode.Uri.from({
+    scheme: CHECKPOINT_SCHEME,
+    path: `/${q.checkpointId.slice(0, 8)}/${q.path}`,
+    query: JSON.stringify(q),
+  });
 }
 
 class SnapshotDocumentProvider implements vscode.TextDocumentContentProvider {
@@ -164,7 +172,9 @@ class CheckpointCommands {
     if (!prepared.ok) return this.refuse(prepared.reason);
     const title = checkpointTitle(checkpointId, prepared.loaded.checkpoint.label);
     if (prepared.plan.changes.length === 0) {
-      void vscode.window.showInformationMessage(`The workspace already matches checkpoint "${title}"; nothing to restore.`);
+      void vscode.window.showInformationMessage(
+        `The workspace already matches checkpoint "${title}"; nothing to restore.`,
+      );
       return { restored: false, reason: 'nothing to change' };
     }
     if (confirm !== false) {
@@ -183,24 +193,36 @@ class CheckpointCommands {
     const fresh = await prepareRestore(folder, checkpointId, this.readCurrentFromEditors);
     if (!fresh.ok) return this.refuse(fresh.reason);
     if (!sameChanges(prepared.plan, fresh.plan)) {
-      return this.refuse(`Files changed while the restore was being confirmed; nothing was written. Run Restore again to see the new list.`);
+      return this.refuse(
+        `Files changed while the restore was being confirmed; nothing was written. Run Restore again to see the new list.`,
+      );
     }
     let safetyId: string;
     try {
       safetyId = (await writeSafetyCheckpoint(fresh.plan)).id;
     } catch (err) {
-      return this.refuse(`Could not write the "before restore" checkpoint, so nothing was restored: ${(err as Error).message}`);
+      return this.refuse(
+        `Could not write the "before restore" checkpoint, so nothing was restored: ${(err as Error).message}`,
+      );
     }
     this.log.info(`checkpoints: wrote safety checkpoint ${safetyId} before restoring ${checkpointId}`);
-    const applied = await this.apply(fresh.plan).catch((err: unknown) => ({ ok: false as const, reason: (err as Error).message }));
+    const applied = await this.apply(fresh.plan).catch((err: unknown) => ({
+      ok: false as const,
+      reason: (err as Error).message,
+    }));
     if (!applied.ok) {
-      return this.refuse(`Restore of ${checkpointId} failed: ${applied.reason}. The safety checkpoint ${safetyId} holds the contents from before.`);
+      return this.refuse(
+        `Restore of ${checkpointId} failed: ${applied.reason}. The safety checkpoint ${safetyId} holds the contents from before.`,
+      );
     }
     const changed = describeChanges(fresh.plan);
     this.log.info(`checkpoints: restored ${checkpointId}: ${changed.join(', ')}`);
     await this.tree.refresh();
     void vscode.window
-      .showInformationMessage(`Restored checkpoint "${title}" (${changed.length} file${changed.length === 1 ? '' : 's'}).`, 'Undo Restore')
+      .showInformationMessage(
+        `Restored checkpoint "${title}" (${changed.length} file${changed.length === 1 ? '' : 's'}).`,
+        'Undo Restore',
+      )
       .then((choice) => {
         if (choice) void vscode.commands.executeCommand(COMMANDS.restore, { folder, checkpointId: safetyId });
       });
@@ -215,7 +237,9 @@ class CheckpointCommands {
    * operations was seen to end up "saved" in the editor while the disk kept the older text.
    */
   private async apply(plan: RestorePlan): Promise<{ ok: true; repaired: string[] } | { ok: false; reason: string }> {
-    const openDocs = new Map(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => [d.uri.fsPath, d]));
+    const openDocs = new Map(
+      vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => [d.uri.fsPath, d]),
+    );
     const textEdit = new vscode.WorkspaceEdit();
     const fileEdit = new vscode.WorkspaceEdit();
     let fileOperations = 0;
@@ -226,14 +250,19 @@ class CheckpointCommands {
         fileEdit.deleteFile(uri, { ignoreIfNotExists: true });
         fileOperations++;
       } else if (doc && change.action === 'modify') {
-        textEdit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), change.newText ?? '');
+        textEdit.replace(
+          uri,
+          new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)),
+          change.newText ?? '',
+        );
       } else {
         fileEdit.createFile(uri, { overwrite: true, contents: new TextEncoder().encode(change.newText ?? '') });
         fileOperations++;
       }
     }
     if (textEdit.size > 0) {
-      if (!(await vscode.workspace.applyEdit(textEdit))) return { ok: false, reason: 'VS Code did not apply the edit to the open editors' };
+      if (!(await vscode.workspace.applyEdit(textEdit)))
+        return { ok: false, reason: 'VS Code did not apply the edit to the open editors' };
       for (const [uri] of textEdit.entries()) {
         const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
         if (doc?.isDirty && !(await doc.save())) return { ok: false, reason: `could not save ${uri.fsPath}` };
@@ -286,7 +315,8 @@ class CheckpointCommands {
 
   async copyId(arg: unknown): Promise<string | undefined> {
     const id = typeof arg === 'object' && arg !== null ? (arg as { checkpointId?: unknown }).checkpointId : undefined;
-    if (typeof id !== 'string' || id.length === 0) return void this.refuse('Pick a checkpoint in the Checkpoints view.');
+    if (typeof id !== 'string' || id.length === 0)
+      return void this.refuse('Pick a checkpoint in the Checkpoints view.');
     await vscode.env.clipboard.writeText(id);
     return id;
   }

@@ -104,7 +104,12 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
       // The CLI writes the checkpoint file as it reports it; re-read the disk too, so the live item
       // gets its on-disk details even when file events are late.
       if (created) return this.scheduleRefresh(true);
-      if (change.type === 'events' && change.fromIndex > 0 && !change.events.some((e) => e.kind.startsWith('execution:'))) return;
+      if (
+        change.type === 'events' &&
+        change.fromIndex > 0 &&
+        !change.events.some((e) => e.kind.startsWith('execution:'))
+      )
+        return;
       if (this.signatureOf(store) !== this.sessionsSignature) this.scheduleRefresh(false);
     });
     this.scheduleRefresh(false);
@@ -157,7 +162,11 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
       if (reloadDisk) {
         const folders = vscode.workspace.workspaceFolders ?? [];
         this.disk = await Promise.all(
-          folders.map(async (f): Promise<DiskListing> => ({ folder: f.uri.fsPath, name: f.name, entries: await listCheckpoints(f.uri.fsPath) })),
+          folders.map(async (f): Promise<DiskListing> => ({
+            folder: f.uri.fsPath,
+            name: f.name,
+            entries: await listCheckpoints(f.uri.fsPath),
+          })),
         );
         for (const listing of this.disk) {
           for (const e of listing.entries) if (!e.ok) this.log.warn(`checkpoints: ${e.file}: ${e.reason}`);
@@ -193,7 +202,10 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
     const activeId = this.store?.activeSessionId() ?? null;
     const active = activeId ? this.store?.list().find((s) => s.id === activeId) : undefined;
     const count = active?.checkpoints.length ?? 0;
-    this.view.badge = count > 0 ? { value: count, tooltip: `${count} checkpoint${count === 1 ? '' : 's'} in the active Shannon session` } : undefined;
+    this.view.badge =
+      count > 0
+        ? { value: count, tooltip: `${count} checkpoint${count === 1 ? '' : 's'} in the active Shannon session` }
+        : undefined;
     this.view.message =
       this.roots.length === 0
         ? 'No checkpoints yet. They appear when a Shannon run creates them, and from .shannon/checkpoints in a workspace folder.'
@@ -205,9 +217,16 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
     this.watchers = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       // `*.json` also matches the _contents bodies: a body written after its header must refresh too.
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, `${CHECKPOINTS_DIR}/*.json`));
+      const watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(folder, `${CHECKPOINTS_DIR}/*.json`),
+      );
       const onChange = () => this.scheduleRefresh(true);
-      this.watchers.push(watcher, watcher.onDidCreate(onChange), watcher.onDidChange(onChange), watcher.onDidDelete(onChange));
+      this.watchers.push(
+        watcher,
+        watcher.onDidCreate(onChange),
+        watcher.onDidChange(onChange),
+        watcher.onDidDelete(onChange),
+      );
     }
   }
 
@@ -226,15 +245,38 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
 
   private async filesOf(node: CheckpointNode): Promise<Array<FileElement | ErrorNode>> {
     if (!node.folder) {
-      return (node.reportedFiles ?? []).map((p) => ({ kind: 'file', key: `${node.key}/file/${p}`, checkpointId: node.checkpointId, path: p, status: 'reported' }));
+      return (node.reportedFiles ?? []).map((p) => ({
+        kind: 'file',
+        key: `${node.key}/file/${p}`,
+        checkpointId: node.checkpointId,
+        path: p,
+        status: 'reported',
+      }));
     }
     const folder = node.folder;
     const load = await loadCheckpoint(folder, node.checkpointId);
     if (!load.ok) {
       this.log.warn(`checkpoints: ${node.checkpointId}: ${load.reason}`);
-      return [{ kind: 'error', key: `${node.key}/error`, label: 'Cannot read checkpoint', reason: load.reason, folder, file: node.headerFile, checkpointId: node.checkpointId }];
+      return [
+        {
+          kind: 'error',
+          key: `${node.key}/error`,
+          label: 'Cannot read checkpoint',
+          reason: load.reason,
+          folder,
+          file: node.headerFile,
+          checkpointId: node.checkpointId,
+        },
+      ];
     }
-    return load.loaded.files.map((f) => ({ kind: 'file', key: `${node.key}/file/${f.path}`, folder, checkpointId: node.checkpointId, path: f.path, status: f.status }));
+    return load.loaded.files.map((f) => ({
+      kind: 'file',
+      key: `${node.key}/file/${f.path}`,
+      folder,
+      checkpointId: node.checkpointId,
+      path: f.path,
+      status: f.status,
+    }));
   }
 
   getTreeItem(element: CheckpointTreeElement): vscode.TreeItem {
@@ -267,7 +309,10 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
   }
 
   private sessionItem(node: Extract<RootNode, { kind: 'session' }>): vscode.TreeItem {
-    const item = new vscode.TreeItem(node.label, node.children.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      node.label,
+      node.children.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = node.key;
     const count = node.children.length;
     item.description = `${node.active ? 'active · ' : ''}${node.state} · ${count === 0 ? 'no checkpoints yet' : `${count} checkpoint${count === 1 ? '' : 's'}`}`;
@@ -279,7 +324,10 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
 
   private checkpointItem(node: CheckpointNode): vscode.TreeItem {
     const hasFiles = node.folder !== undefined || (node.reportedFiles?.length ?? 0) > 0;
-    const item = new vscode.TreeItem(node.label, hasFiles ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      node.label,
+      hasFiles ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = node.key;
     const when = formatRelativeTime(Date.parse(node.ts), Date.now());
     item.description = node.skillName ? `${node.skillName} · ${when}` : when;

@@ -107,7 +107,10 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       { label: `$(plug) Connected clients: ${status.clients}` },
       {
         label: `$(history) Legacy endpoint: ${status.legacy.state}`,
-        detail: status.legacy.state === 'disabled' ? 'shannon.legacy.enabled is off' : `127.0.0.1:${status.legacy.port}${status.legacy.message ? ` - ${status.legacy.message}` : ''}`,
+        detail:
+          status.legacy.state === 'disabled'
+            ? 'shannon.legacy.enabled is off'
+            : `127.0.0.1:${status.legacy.port}${status.legacy.message ? ` - ${status.legacy.message}` : ''}`,
       },
       { label: `$(file) Lock file`, detail: status.lockFile ?? 'none', copy: status.lockFile },
       { label: '$(output) Show the Shannon log', run: () => log.show() },
@@ -132,7 +135,10 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     if (!argument?.skipConfirmation) {
       const choice = await vscode.window.showWarningMessage(
         'Clear the Shannon session history?',
-        { modal: true, detail: 'Finished sessions and their logs are deleted from this workspace. Running sessions stay.' },
+        {
+          modal: true,
+          detail: 'Finished sessions and their logs are deleted from this workspace. Running sessions stay.',
+        },
         'Clear History',
       );
       if (choice !== 'Clear History') return false;
@@ -144,7 +150,8 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
 
   return [
     vscode.commands.registerCommand('shannon.do', (argument?: DoArguments) =>
-      doCommand.run(argument && typeof argument === 'object' ? argument : undefined)),
+      doCommand.run(argument && typeof argument === 'object' ? argument : undefined),
+    ),
     vscode.commands.registerCommand('shannon.showMonitor', showMonitor),
     vscode.commands.registerCommand('shannon.halt', (argument?: unknown) => steer('halt', argument)),
     vscode.commands.registerCommand('shannon.resume', (argument?: unknown) => steer('resume', argument)),

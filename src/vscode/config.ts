@@ -34,7 +34,10 @@ export function readConfig(): ShannonConfig {
     cliPath: typeof cliPath === 'string' && cliPath.trim() !== '' ? cliPath.trim() : 'shannon',
     cliArgs: stringArray(config.get('cli.args')) ?? [...DEFAULT_CLI_ARGS],
     connectTimeoutMs: positive(config.get('connectTimeout'), 15) * 1000,
-    legacy: { enabled: config.get<boolean>('legacy.enabled') !== false, port: portNumber(config.get('legacy.port'), 8000) },
+    legacy: {
+      enabled: config.get<boolean>('legacy.enabled') !== false,
+      port: portNumber(config.get('legacy.port'), 8000),
+    },
     notificationsEnabled: config.get<boolean>('notifications.enabled') !== false,
     history: {
       maxSessions: Math.floor(positive(config.get('history.maxSessions'), 50)),
@@ -47,7 +50,9 @@ export function readConfig(): ShannonConfig {
 /** The PATH override a new terminal would get from `terminal.integrated.env.<platform>`, if any. */
 export function terminalEnvPathSetting(): string | null | undefined {
   const platformKey = process.platform === 'win32' ? 'windows' : process.platform === 'darwin' ? 'osx' : 'linux';
-  const env = vscode.workspace.getConfiguration('terminal.integrated.env').get<Record<string, string | null>>(platformKey);
+  const env = vscode.workspace
+    .getConfiguration('terminal.integrated.env')
+    .get<Record<string, string | null>>(platformKey);
   if (!env) return undefined;
   const key = Object.keys(env).find((name) => name.toUpperCase() === 'PATH');
   return key === undefined ? undefined : env[key];

@@ -60,7 +60,9 @@ export class DoCommand implements vscode.Disposable {
       cwd,
     });
     if (!resolved.found) {
-      this.log.warn(`do: the Shannon CLI "${config.cliPath}" was not found (looked at ${resolved.searched.length} places)`);
+      this.log.warn(
+        `do: the Shannon CLI "${config.cliPath}" was not found (looked at ${resolved.searched.length} places)`,
+      );
       this.showCliMissing(config.cliPath);
       return undefined;
     }
@@ -76,7 +78,9 @@ export class DoCommand implements vscode.Disposable {
     const sessionId = makeSessionId();
     const expanded = expandArgs(config.cliArgs, { task: validation.task, sessionId, workspaceFolder: cwd });
     if (expanded.unknownVariables.length > 0) {
-      this.log.warn(`do: shannon.cli.args uses unknown variables: ${expanded.unknownVariables.map((name) => `\${${name}}`).join(', ')}`);
+      this.log.warn(
+        `do: shannon.cli.args uses unknown variables: ${expanded.unknownVariables.map((name) => `\${${name}}`).join(', ')}`,
+      );
     }
     if (!expanded.usesTask) this.log.warn('do: shannon.cli.args has no ${task}: the CLI will not receive the task');
     // A bare name is run as typed (the shell finds the same file on PATH); a path runs what we checked.
@@ -85,15 +89,17 @@ export class DoCommand implements vscode.Disposable {
     hub.store.createPending(sessionId, { task: validation.task, source: 'extension' });
     this.log.info(`do: session ${sessionId} for task ${JSON.stringify(validation.task)} in ${cwd}`);
     void this.rememberTask(validation.task);
-    void vscode.commands.executeCommand('shannon.monitor.focus').then(undefined, (error) =>
-      this.log.debug(`do: could not reveal the Monitor: ${errorText(error)}`),
-    );
+    void vscode.commands
+      .executeCommand('shannon.monitor.focus')
+      .then(undefined, (error) => this.log.debug(`do: could not reveal the Monitor: ${errorText(error)}`));
 
     try {
       await this.runner.run({ sessionId, executable, args: expanded.args, cwd: folder?.uri });
     } catch (error) {
       this.log.error(`do: ${sessionId}: could not start the CLI: ${errorText(error)}`);
-      hub.store.append(sessionId, 'extension', 'execution:failed', { error: `could not start the Shannon CLI: ${errorText(error)}` });
+      hub.store.append(sessionId, 'extension', 'execution:failed', {
+        error: `could not start the Shannon CLI: ${errorText(error)}`,
+      });
       return sessionId;
     }
     this.watchForFirstReport(sessionId, config.connectTimeoutMs);
@@ -111,7 +117,10 @@ export class DoCommand implements vscode.Disposable {
       const typed = picker.value.trim();
       // The typed text comes first so Enter runs exactly what was typed, not a filtered recent task.
       picker.items = typed
-        ? [{ label: typed, description: 'run this task', alwaysShow: true, task: typed }, ...recentItems.filter((item) => item.task !== typed)]
+        ? [
+            { label: typed, description: 'run this task', alwaysShow: true, task: typed },
+            ...recentItems.filter((item) => item.task !== typed),
+          ]
         : recentItems;
     };
     refresh();
@@ -145,7 +154,8 @@ export class DoCommand implements vscode.Disposable {
   private showCliMissing(cliPath: string): void {
     const message = `Shannon: the Shannon CLI was not found ("${cliPath}" is not on the terminal's PATH or is not an executable file). Install it or set shannon.cli.path.`;
     void vscode.window.showErrorMessage(message, 'Open Settings', 'Learn More').then((choice) => {
-      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'shannon.cli.path');
+      if (choice === 'Open Settings')
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'shannon.cli.path');
       if (choice === 'Learn More') void vscode.env.openExternal(vscode.Uri.parse(LEARN_MORE_URL));
     });
   }
@@ -159,7 +169,8 @@ export class DoCommand implements vscode.Disposable {
     this.later(timeoutMs, () => {
       const store = this.hubService.current?.store;
       const session = store?.get(sessionId);
-      if (!store || !session || session.state !== 'pending' || session.eventCount > 0 || session.reporterConnected) return;
+      if (!store || !session || session.state !== 'pending' || session.eventCount > 0 || session.reporterConnected)
+        return;
       this.log.warn(`do: ${sessionId}: no report from the CLI after ${Math.round(timeoutMs / 1000)} s`);
       store.patch(sessionId, { waitingForCli: true });
     });
@@ -177,7 +188,9 @@ export class DoCommand implements vscode.Disposable {
         store.setReporter(end.sessionId, { connected: false, capabilities: [] });
         return;
       }
-      this.log.warn(`do: ${end.sessionId}: ${outcome.kind} (exit code ${outcome.data.exitCode}) reported by the extension: no final event from the CLI`);
+      this.log.warn(
+        `do: ${end.sessionId}: ${outcome.kind} (exit code ${outcome.data.exitCode}) reported by the extension: no final event from the CLI`,
+      );
       store.append(end.sessionId, 'extension', outcome.kind, outcome.data);
     });
   }
@@ -205,8 +218,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(message)), ms);
     promise.then(
-      (value) => { clearTimeout(timer); resolve(value); },
-      (error) => { clearTimeout(timer); reject(error); },
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
     );
   });
 }

@@ -58,7 +58,11 @@ export class HubService implements vscode.Disposable {
       error: this.startFailure,
       // The legacy endpoint starts with the hub: until then it is not listening.
       legacy: legacy.enabled
-        ? { state: state === 'failed' ? 'failed' : 'disabled', port: legacy.port, message: state === 'starting' ? 'starts with the hub' : 'the hub is not running' }
+        ? {
+            state: state === 'failed' ? 'failed' : 'disabled',
+            port: legacy.port,
+            message: state === 'starting' ? 'starts with the hub' : 'the hub is not running',
+          }
         : { state: 'disabled', port: legacy.port },
     };
   }
@@ -66,11 +70,16 @@ export class HubService implements vscode.Disposable {
   /** Settings read only when the hub starts: a change asks for a window reload instead of being ignored silently. */
   watchStartupSettings(): vscode.Disposable {
     return vscode.workspace.onDidChangeConfiguration((event) => {
-      const changed = ['shannon.legacy', 'shannon.hub.port', 'shannon.history'].filter((key) => event.affectsConfiguration(key));
+      const changed = ['shannon.legacy', 'shannon.hub.port', 'shannon.history'].filter((key) =>
+        event.affectsConfiguration(key),
+      );
       if (changed.length === 0) return;
       this.log.info(`settings: ${changed.join(', ')} changed; applies after a window reload`);
       void vscode.window
-        .showInformationMessage('Shannon: the changed hub settings apply after the window is reloaded.', 'Reload Window')
+        .showInformationMessage(
+          'Shannon: the changed hub settings apply after the window is reloaded.',
+          'Reload Window',
+        )
         .then((choice) => {
           if (choice) void vscode.commands.executeCommand('workbench.action.reloadWindow');
         });
@@ -84,9 +93,11 @@ export class HubService implements vscode.Disposable {
       this.log.error(`hub: could not start: ${this.startFailure}`);
       this.statusEmitter.fire(this.status());
       this.rejectStarted(error);
-      void vscode.window.showErrorMessage(`Shannon could not start its local hub: ${this.startFailure}`, 'Show Log').then((choice) => {
-        if (choice) this.log.show();
-      });
+      void vscode.window
+        .showErrorMessage(`Shannon could not start its local hub: ${this.startFailure}`, 'Show Log')
+        .then((choice) => {
+          if (choice) this.log.show();
+        });
     });
   }
 
@@ -113,7 +124,9 @@ export class HubService implements vscode.Disposable {
       throw new Error('the extension was deactivated while the hub was starting');
     }
     this.hub = hub;
-    this.log.info(`hub: listening at ${hub.url}; journal in ${journalDir}${hub.lockFilePath ? `; lock file ${hub.lockFilePath}` : ''}`);
+    this.log.info(
+      `hub: listening at ${hub.url}; journal in ${journalDir}${hub.lockFilePath ? `; lock file ${hub.lockFilePath}` : ''}`,
+    );
     this.statusSubscription = hub.onStatusChange((status) => this.statusEmitter.fire(status));
     await this.publishToTerminals(hub);
     this.resolveStarted(hub);
@@ -125,7 +138,8 @@ export class HubService implements vscode.Disposable {
     const collection = this.context.environmentVariableCollection;
     // The token is new on every activation: a restored terminal must not get a stale one.
     collection.persistent = false;
-    collection.description = 'Lets Shannon runs in this terminal report to the Shannon panel (hub address, token, `shannon-hub`).';
+    collection.description =
+      'Lets Shannon runs in this terminal report to the Shannon panel (hub address, token, `shannon-hub`).';
     collection.replace(HUB_URL_VARIABLE, hub.url);
     collection.replace(HUB_TOKEN_VARIABLE, hub.token);
     try {
@@ -140,7 +154,10 @@ export class HubService implements vscode.Disposable {
   private async writeLaunchers(): Promise<string> {
     const binDir = path.join(this.context.globalStorageUri.fsPath, 'bin');
     await mkdir(binDir, { recursive: true });
-    const target = { runtime: process.execPath, script: path.join(this.context.extensionPath, 'dist', 'shannon-hub.js') };
+    const target = {
+      runtime: process.execPath,
+      script: path.join(this.context.extensionPath, 'dist', 'shannon-hub.js'),
+    };
     const posixPath = path.join(binDir, 'shannon-hub');
     await writeFile(posixPath, posixLauncher(target), { mode: 0o755 });
     await chmod(posixPath, 0o755); // an existing file keeps its old mode on writeFile

@@ -212,7 +212,7 @@ export class MonitorConnection {
     this.clearTimer();
     const store = this.store;
     this.shownId = this.shownSessionId();
-    const session = store && this.shownId !== null ? store.get(this.shownId) ?? null : null;
+    const session = store && this.shownId !== null ? (store.get(this.shownId) ?? null) : null;
     const events = store && session ? store.events(session.id) : [];
     this.sentEvents = events.length;
     const sessions = store ? this.recentSessions(store) : [];

@@ -3,12 +3,7 @@
 // reload. Each open webview gets its own MonitorConnection (snapshot, numbered deltas, commands).
 import * as vscode from 'vscode';
 import type { WebviewCommand } from '../protocol/webview';
-import {
-  MonitorConnection,
-  type MonitorHubStatus,
-  type MonitorLog,
-  type MonitorStore,
-} from './monitor-connection';
+import { MonitorConnection, type MonitorHubStatus, type MonitorLog, type MonitorStore } from './monitor-connection';
 import { renderWebviewHtml } from './webview-html';
 
 export const MONITOR_VIEW_ID = 'shannon.monitor';
@@ -50,7 +45,10 @@ class MonitorHost {
     if (isPromiseLike(deps.store)) {
       deps.store.then(
         (store) => this.setStore(store),
-        (error: unknown) => deps.log.warn(`monitor: no session store (hub did not start): ${error instanceof Error ? error.message : String(error)}`),
+        (error: unknown) =>
+          deps.log.warn(
+            `monitor: no session store (hub did not start): ${error instanceof Error ? error.message : String(error)}`,
+          ),
       );
     } else {
       this.store = deps.store;
@@ -76,7 +74,8 @@ class MonitorHost {
 
   /** Fill a webview with the Monitor page and connect it; dispose the result with the webview. */
   connect(webview: vscode.Webview, where: string): { connection: MonitorConnection; dispose(): void } {
-    const asUri = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...parts)).toString();
+    const asUri = (...parts: string[]) =>
+      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...parts)).toString();
     webview.options = this.webviewOptions();
     const log = this.deps.log;
     const connection = new MonitorConnection(this.deps.hub, {
@@ -84,14 +83,18 @@ class MonitorHost {
         // A hidden view's page may be gone; the next `ready` re-syncs it, so a dropped post is harmless.
         // A disposed webview throws instead of rejecting: same treatment.
         try {
-          webview.postMessage(message).then(undefined, (error: unknown) => log.debug?.(`monitor (${where}): post failed: ${String(error)}`));
+          webview
+            .postMessage(message)
+            .then(undefined, (error: unknown) => log.debug?.(`monitor (${where}): post failed: ${String(error)}`));
         } catch (error) {
           log.debug?.(`monitor (${where}): post failed: ${String(error)}`);
         }
       },
       runCommand: (command, sessionId) => this.runCommand(command, sessionId),
       copy: (text) => {
-        vscode.env.clipboard.writeText(text).then(undefined, (error: unknown) => log.warn(`monitor: copy failed: ${String(error)}`));
+        vscode.env.clipboard
+          .writeText(text)
+          .then(undefined, (error: unknown) => log.warn(`monitor: copy failed: ${String(error)}`));
       },
       log,
     });
@@ -161,7 +164,12 @@ class MonitorHost {
       this.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(MONITOR_PANEL_TYPE, 'Shannon Monitor', vscode.ViewColumn.Active, this.webviewOptions());
+    const panel = vscode.window.createWebviewPanel(
+      MONITOR_PANEL_TYPE,
+      'Shannon Monitor',
+      vscode.ViewColumn.Active,
+      this.webviewOptions(),
+    );
     this.adoptPanel(panel);
   }
 
@@ -179,7 +187,9 @@ export function registerMonitor(context: vscode.ExtensionContext, deps: MonitorD
   const host = new MonitorHost(context.extensionUri, deps);
   context.subscriptions.push(
     host,
-    vscode.window.registerWebviewViewProvider(MONITOR_VIEW_ID, { resolveWebviewView: (view) => host.resolveView(view) }),
+    vscode.window.registerWebviewViewProvider(MONITOR_VIEW_ID, {
+      resolveWebviewView: (view) => host.resolveView(view),
+    }),
     vscode.commands.registerCommand(OPEN_MONITOR_IN_EDITOR_COMMAND, () => host.openInEditor()),
     vscode.window.registerWebviewPanelSerializer(MONITOR_PANEL_TYPE, {
       deserializeWebviewPanel: async (panel) => host.adoptPanel(panel),

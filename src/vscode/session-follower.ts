@@ -34,7 +34,10 @@ export class SessionFollower implements vscode.Disposable {
       hubService.onDidChangeStatus(() => this.refresh()),
       runner.onDidEndCommand(() => this.refresh()),
     );
-    hubService.ready.then((hub) => this.attach(hub), () => this.refresh());
+    hubService.ready.then(
+      (hub) => this.attach(hub),
+      () => this.refresh(),
+    );
   }
 
   private attach(hub: Hub): void {
@@ -86,7 +89,13 @@ export class SessionFollower implements vscode.Disposable {
     const session = this.activeSession();
     const status = this.hubService.status();
     this.statusBar.update(session, status);
-    this.contextKeys.apply(contextValuesFor(session, session ? this.runner.terminalFor(session.id) !== undefined : false, status.state === 'running'));
+    this.contextKeys.apply(
+      contextValuesFor(
+        session,
+        session ? this.runner.terminalFor(session.id) !== undefined : false,
+        status.state === 'running',
+      ),
+    );
   }
 
   dispose(): void {

@@ -35,7 +35,11 @@ function sessionText(session: SessionSummary | undefined): { text: string; tone:
         ? { text: '$(watch) Shannon: waiting for the CLI', tone: 'warning' }
         : { text: '$(loading~spin) Shannon: starting', tone: 'normal' };
     case 'running': {
-      if (session.currentSkill) return { text: `$(sync~spin) Shannon: ${shorten(session.currentSkill, 40)}${stepText(session)}`, tone: 'normal' };
+      if (session.currentSkill)
+        return {
+          text: `$(sync~spin) Shannon: ${shorten(session.currentSkill, 40)}${stepText(session)}`,
+          tone: 'normal',
+        };
       const progress = session.progress !== undefined ? ` ${Math.round(session.progress)}%` : '';
       return { text: `$(sync~spin) Shannon: running${progress}`, tone: 'normal' };
     }
@@ -53,12 +57,16 @@ function sessionText(session: SessionSummary | undefined): { text: string; tone:
 }
 
 function hubLines(hub: HubStatus): string[] {
-  const lines = [`Hub: ${hub.state}${hub.url ? ` at \`${hub.url}\`` : ''}, ${hub.clients} client${hub.clients === 1 ? '' : 's'}`];
+  const lines = [
+    `Hub: ${hub.state}${hub.url ? ` at \`${hub.url}\`` : ''}, ${hub.clients} client${hub.clients === 1 ? '' : 's'}`,
+  ];
   if (hub.error) lines.push(`Hub error: ${escapeMarkdown(hub.error)}`);
   const legacy = hub.legacy;
-  lines.push(legacy.state === 'disabled'
-    ? 'Legacy endpoint: off'
-    : `Legacy endpoint (port ${legacy.port}): ${legacy.state}${legacy.message ? ` (${escapeMarkdown(legacy.message)})` : ''}`);
+  lines.push(
+    legacy.state === 'disabled'
+      ? 'Legacy endpoint: off'
+      : `Legacy endpoint (port ${legacy.port}): ${legacy.state}${legacy.message ? ` (${escapeMarkdown(legacy.message)})` : ''}`,
+  );
   return lines;
 }
 
@@ -89,7 +97,11 @@ export interface ContextValues {
  * `hasTerminal`: the session runs in a terminal we started, so Cancel can fall back to Ctrl-C.
  * Legacy (unauthenticated) sessions never get halt/resume: the legacy endpoint accepts no control.
  */
-export function contextValuesFor(session: SessionSummary | undefined, hasTerminal: boolean, hubRunning: boolean): ContextValues {
+export function contextValuesFor(
+  session: SessionSummary | undefined,
+  hasTerminal: boolean,
+  hubRunning: boolean,
+): ContextValues {
   const live = session !== undefined && !FINAL_STATES.has(session.state);
   const steerable = live && session.reporterConnected && !session.unauthenticated;
   return {
@@ -112,7 +124,12 @@ export interface RunNotice {
  * (not a session loaded already finished), only while the window is in the background, and only
  * when the user has not turned notifications off.
  */
-export function noticeFor(before: SessionState | undefined, session: SessionSummary, windowFocused: boolean, enabled: boolean): RunNotice | undefined {
+export function noticeFor(
+  before: SessionState | undefined,
+  session: SessionSummary,
+  windowFocused: boolean,
+  enabled: boolean,
+): RunNotice | undefined {
   if (before === undefined || before === session.state || FINAL_STATES.has(before)) return undefined;
   if (session.state !== 'completed' && session.state !== 'failed') return undefined;
   if (windowFocused || !enabled) return undefined;

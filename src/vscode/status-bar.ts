@@ -16,13 +16,21 @@ export class SessionStatusBar implements vscode.Disposable {
 
   update(session: SessionSummary | undefined, hub: HubStatus): void {
     const presentation = presentStatus(session, hub);
-    if (presentation.text === this.shown.text && presentation.tooltip === this.shown.tooltip && presentation.tone === this.shown.tone) return;
+    if (
+      presentation.text === this.shown.text &&
+      presentation.tooltip === this.shown.tooltip &&
+      presentation.tone === this.shown.tone
+    )
+      return;
     this.shown = { text: presentation.text, tooltip: presentation.tooltip, tone: presentation.tone };
     this.item.text = presentation.text;
     const tooltip = new vscode.MarkdownString(presentation.tooltip);
     tooltip.supportThemeIcons = true;
     this.item.tooltip = tooltip;
-    this.item.backgroundColor = presentation.tone === 'normal' ? undefined : new vscode.ThemeColor(`statusBarItem.${presentation.tone}Background`);
+    this.item.backgroundColor =
+      presentation.tone === 'normal'
+        ? undefined
+        : new vscode.ThemeColor(`statusBarItem.${presentation.tone}Background`);
     this.item.show();
   }
 
@@ -32,7 +40,7 @@ export class SessionStatusBar implements vscode.Disposable {
 
   get tooltipText(): string {
     const tooltip = this.item.tooltip;
-    return typeof tooltip === 'string' ? tooltip : tooltip?.value ?? '';
+    return typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '');
   }
 
   dispose(): void {

@@ -113,11 +113,15 @@ export class TerminalRunner implements vscode.Disposable {
     if (shellIntegration) {
       entry.awaitingStart = true;
       entry.execution = shellIntegration.executeCommand(commandLine);
-      this.log.info(`terminal: ${request.sessionId}: started with shell integration, ${shellKind} quoting${reusedNote}: ${commandLine}`);
+      this.log.info(
+        `terminal: ${request.sessionId}: started with shell integration, ${shellKind} quoting${reusedNote}: ${commandLine}`,
+      );
       return { terminal, via: 'shell-integration', reused: !!idle, commandLine };
     }
     terminal.sendText(commandLine, true);
-    this.log.info(`terminal: ${request.sessionId}: no shell integration; typed a ${shellKind} command line${reusedNote}: ${commandLine}`);
+    this.log.info(
+      `terminal: ${request.sessionId}: no shell integration; typed a ${shellKind} command line${reusedNote}: ${commandLine}`,
+    );
     return { terminal, via: 'send-text', reused: !!idle, commandLine };
   }
 
@@ -155,7 +159,14 @@ export class TerminalRunner implements vscode.Disposable {
       env: { [SESSION_ID_VARIABLE]: request.sessionId },
       iconPath: new vscode.ThemeIcon('pulse'),
     });
-    this.tracked.set(terminal, { terminal, busyWith: undefined, execution: undefined, startedExecution: undefined, awaitingStart: false, openedIn: request.cwd?.fsPath });
+    this.tracked.set(terminal, {
+      terminal,
+      busyWith: undefined,
+      execution: undefined,
+      startedExecution: undefined,
+      awaitingStart: false,
+      openedIn: request.cwd?.fsPath,
+    });
     return terminal;
   }
 

@@ -42,7 +42,12 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
   },
 });
-const selected = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : Object.keys(FIGURES);
+const selected = values.only
+  ? values.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  : Object.keys(FIGURES);
 for (const name of selected) {
   if (!FIGURES[name]) {
     console.error(`bench: unknown figure "${name}"; known: ${Object.keys(FIGURES).join(', ')}`);
@@ -77,15 +82,29 @@ function buildProduction() {
     execFileSync('npm', ['run', 'package'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
     ctx.build.packaged = true;
   } catch (error) {
-    ctx.build.error = `npm run package failed: ${String(error.stderr ?? error.message).trim().split('\n').slice(-3).join(' ')}`;
+    ctx.build.error = `npm run package failed: ${String(error.stderr ?? error.message)
+      .trim()
+      .split('\n')
+      .slice(-3)
+      .join(' ')}`;
     console.log(`bench: ${ctx.build.error}; building the production bundle alone`);
-    execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repoRoot, stdio: 'inherit', timeout: 120_000 });
+    execFileSync(process.execPath, ['esbuild.mjs', '--production'], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+      timeout: 120_000,
+    });
   }
-  console.log(`bench: production build ${ctx.build.packaged ? 'and .vsix ' : ''}in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `bench: production build ${ctx.build.packaged ? 'and .vsix ' : ''}in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 const startedAt = new Date();
-console.log(`bench: ${selected.join(', ')}; ${runs} runs each; ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `bench: ${selected.join(', ')}; ${runs} runs each; ${cpus().length} cores, load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 if (!values['no-build'] && selected.some((name) => FIGURES[name].build)) buildProduction();
 
 const rows = [];
@@ -115,7 +134,13 @@ const report = {
   durationS,
   runsPerFigure: runs,
   figures: selected,
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: process.platform, loadavgAtEnd: loadavg() },
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    node: process.version,
+    platform: process.platform,
+    loadavgAtEnd: loadavg(),
+  },
   build: ctx.build,
   rows: rows.map((row) => ({ ...row, budgetMet: verdict(row) })),
   markdown: markdownTable(rows),
@@ -125,8 +150,10 @@ mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 // The same table as markdown, ready for the README's Performance section.
 const machine = `${report.machine.cpus} x ${report.machine.cpuModel ?? 'cpu'}, Node ${report.machine.node}`;
-writeFileSync(join(repoRoot, 'test-results/bench.md'),
-  `${report.markdown}\n\n${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine}, ${runs} runs per figure, ${durationS.toFixed(0)} s in total.\n`);
+writeFileSync(
+  join(repoRoot, 'test-results/bench.md'),
+  `${report.markdown}\n\n${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine}, ${runs} runs per figure, ${durationS.toFixed(0)} s in total.\n`,
+);
 console.log(`bench: wrote ${out}${existsSync(out) ? '' : ' (failed)'}`);
 const failed = rows.filter((row) => verdict(row) === false).length;
 if (failed) console.log(`bench: ${failed} figure(s) miss their budget`);

@@ -60,7 +60,8 @@ suite('Checkpoints: restore through the confirmation dialog', () => {
     await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
     assert.equal(readFileSync(readme, 'utf8'), before, 'Cancel changes nothing');
-    const headers = () => readdirSync(checkpointsDir).filter((name) => name.endsWith('.json') && !name.endsWith('_contents.json'));
+    const headers = () =>
+      readdirSync(checkpointsDir).filter((name) => name.endsWith('.json') && !name.endsWith('_contents.json'));
     assert.deepEqual(headers(), [`${CHECKPOINT_ID}.json`], 'Cancel writes no safety checkpoint');
 
     const again = await openRestoreDialog();
@@ -68,14 +69,17 @@ suite('Checkpoints: restore through the confirmation dialog', () => {
     await again.waitFor({ state: 'hidden', timeout: 10_000 });
     // The restore goes through a WorkspaceEdit and a save: poll the disk until it lands.
     const deadline = Date.now() + 15_000;
-    while (readFileSync(readme, 'utf8') !== '# Demo\n' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.equal(readFileSync(readme, 'utf8'), '# Demo\n', 'README.md has the checkpoint\'s contents');
+    while (readFileSync(readme, 'utf8') !== '# Demo\n' && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(readFileSync(readme, 'utf8'), '# Demo\n', "README.md has the checkpoint's contents");
     // The safety checkpoint: a new checkpoint in Shannon's format holding what was there before.
     const safety = headers().filter((name) => name !== `${CHECKPOINT_ID}.json`);
     assert.equal(safety.length, 1, `one safety checkpoint, found: ${headers().join(', ')}`);
     const safetyHeader = JSON.parse(readFileSync(path.join(checkpointsDir, safety[0]), 'utf8'));
     assert.equal(safetyHeader.label, `before_restore_${CHECKPOINT_ID}`);
-    const safetyContents = JSON.parse(readFileSync(path.join(checkpointsDir, safety[0].replace(/\.json$/, '_contents.json')), 'utf8'));
+    const safetyContents = JSON.parse(
+      readFileSync(path.join(checkpointsDir, safety[0].replace(/\.json$/, '_contents.json')), 'utf8'),
+    );
     assert.equal(safetyContents['README.md'], before, 'the safety checkpoint holds what was there before');
   });
 });

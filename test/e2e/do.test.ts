@@ -30,7 +30,19 @@ suite('Shannon: Do in the workbench', () => {
     workbench = await Workbench.open({
       settings: {
         'shannon.cli.path': wrapper,
-        'shannon.cli.args': ['do', '${task}', '--dashboard', '--session-id', '${sessionId}', '--record', record, '--scenario', 'complete', '--step-ms', '800'],
+        'shannon.cli.args': [
+          'do',
+          '${task}',
+          '--dashboard',
+          '--session-id',
+          '${sessionId}',
+          '--record',
+          record,
+          '--scenario',
+          'complete',
+          '--step-ms',
+          '800',
+        ],
       },
     });
   });
@@ -44,24 +56,42 @@ suite('Shannon: Do in the workbench', () => {
     const wb = workbench!;
     const page = wb.page;
     // The status bar item appears once the extension is active.
-    await page.locator('.statusbar-item', { hasText: 'Shannon' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page
+      .locator('.statusbar-item', { hasText: 'Shannon' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
 
     await wb.runCommand('Shannon: Do');
     // The palette's input turns into Shannon: Do's task input (its placeholder says so).
     const input = page.locator('.quick-input-widget input[placeholder*="What should Shannon do"]');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(TASK);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: TASK }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page
+      .locator('.quick-input-list .monaco-list-row', { hasText: TASK })
+      .first()
+      .waitFor({ state: 'visible', timeout: 10_000 });
     await page.keyboard.press('Enter');
 
     // The CLI runs in the terminal with the task as one argument...
     await wb.waitForTerminalText(/--session-id/, 30_000);
     // ...and the Monitor is revealed without being asked for, showing the task.
     const monitor = await wb.findFrameWithText(TASK, 30_000);
-    await monitor.locator('.skill-name', { hasText: 'write_file' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    await page.locator('.statusbar-item', { hasText: /Shannon: (write_file|running|completed)/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    await monitor.locator('.session-header', { hasText: /completed/i }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    await page.locator('.statusbar-item', { hasText: 'Shannon: completed' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await monitor
+      .locator('.skill-name', { hasText: 'write_file' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    await page
+      .locator('.statusbar-item', { hasText: /Shannon: (write_file|running|completed)/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    await monitor
+      .locator('.session-header', { hasText: /completed/i })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    await page
+      .locator('.statusbar-item', { hasText: 'Shannon: completed' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     // The Checkpoints tree lists the run too, with its final state (it refreshes a moment later).
     const treeRow = page.locator('.part.sidebar .monaco-list-row', { hasText: TASK });
     await treeRow.locator('.codicon-pass').first().waitFor({ state: 'visible', timeout: 30_000 });
@@ -69,21 +99,32 @@ suite('Shannon: Do in the workbench', () => {
     console.log(`      screenshot: ${file}`);
 
     assert.ok(existsSync(record), 'the fixture CLI never ran');
-    const start = readFileSync(record, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)).find((entry) => entry.type === 'start');
+    const start = readFileSync(record, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+      .find((entry) => entry.type === 'start');
     assert.equal(start.argv[1], TASK);
     assert.match(start.argv[4], /^do_\d{8}_\d{6}_[0-9a-f]{8}$/);
     assert.equal(start.env.SHANNON_SESSION_ID, start.argv[4]);
     assert.equal(start.cwd, wb.workspace);
-    assert.deepEqual(readdirSync(wb.workspace).filter((name) => name.includes('pwned')), []);
+    assert.deepEqual(
+      readdirSync(wb.workspace).filter((name) => name.includes('pwned')),
+      [],
+    );
 
     // Inside the workbench's webview too: a click shows an event in full, and the arrow keys (which
     // VS Code hands to the focused webview) step the details through the events.
     await monitor.locator('.event-row', { hasText: 'execution:completed' }).first().click();
     const details = monitor.locator('.event-details');
-    await details.locator('.event-details-kind', { hasText: 'execution:completed' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await details
+      .locator('.event-details-kind', { hasText: 'execution:completed' })
+      .waitFor({ state: 'visible', timeout: 10_000 });
     assert.match((await details.locator('pre').textContent()) ?? '', /"success": true/);
     await page.keyboard.press('ArrowUp');
-    await details.locator('.event-details-kind', { hasText: 'skill:completed' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await details
+      .locator('.event-details-kind', { hasText: 'skill:completed' })
+      .waitFor({ state: 'visible', timeout: 10_000 });
     await page.keyboard.press('Escape');
     await details.waitFor({ state: 'detached', timeout: 10_000 });
   });

@@ -18,7 +18,10 @@ suite('Monitor in an editor tab', () => {
   test('opens from the palette and is restored after a reload', async () => {
     const page = workbench.page;
     // The palette lists the extension's commands once the extension host is up (its status item shows).
-    await page.locator('.statusbar-item', { hasText: 'Shannon' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page
+      .locator('.statusbar-item', { hasText: 'Shannon' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     await workbench.runCommand('Shannon: Open Monitor in Editor');
     const tab = page.locator('.tabs-container .tab', { hasText: 'Shannon Monitor' });
     await tab.first().waitFor({ state: 'visible', timeout: 30_000 });

@@ -19,8 +19,14 @@ suite('Shannon side bar', () => {
     await workbench.waitForView('Monitor');
     await workbench.waitForView('Checkpoints');
     const titles = await workbench.sidebarViewTitles();
-    assert.ok(titles.some((title) => /^monitor$/i.test(title)), `Monitor view missing; side bar shows: ${titles.join(', ')}`);
-    assert.ok(titles.some((title) => /^checkpoints$/i.test(title)), `Checkpoints view missing; side bar shows: ${titles.join(', ')}`);
+    assert.ok(
+      titles.some((title) => /^monitor$/i.test(title)),
+      `Monitor view missing; side bar shows: ${titles.join(', ')}`,
+    );
+    assert.ok(
+      titles.some((title) => /^checkpoints$/i.test(title)),
+      `Checkpoints view missing; side bar shows: ${titles.join(', ')}`,
+    );
     // The Monitor webview renders from the packaged bundle: a file missing from the .vsix fails here.
     await workbench.findFrameWithText('No Shannon run yet', 30_000);
     await workbench.dismissHover();

@@ -7,7 +7,15 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { launchChromium, newWorkbenchPage } from '../harness/browser.mjs';
 import {
-  copyFixtureWorkspace, makeTempDir, removeTempDir, repoRoot, startCodeServer, testUserSettings, testWorkbenchEnv, vsixPath, workbenchUrl,
+  copyFixtureWorkspace,
+  makeTempDir,
+  removeTempDir,
+  repoRoot,
+  startCodeServer,
+  testUserSettings,
+  testWorkbenchEnv,
+  vsixPath,
+  workbenchUrl,
   type CodeServer,
 } from '../harness/code-server.mjs';
 
@@ -29,7 +37,10 @@ export function liveWorkbenches(): Workbench[] {
 }
 
 function sanitize(name: string): string {
-  return name.replace(/[^a-z0-9-_]+/gi, '-').replace(/^-+|-+$/g, '').slice(0, 100);
+  return name
+    .replace(/[^a-z0-9-_]+/gi, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 100);
 }
 
 export class Workbench {
@@ -74,7 +85,10 @@ export class Workbench {
       if (page) {
         mkdirSync(resultsDir, { recursive: true });
         const file = path.join(resultsDir, 'e2e-open-failure.png');
-        await page.screenshot({ path: file, timeout: 10_000 }).then(() => console.error(`      screenshot: ${file}`), () => undefined);
+        await page.screenshot({ path: file, timeout: 10_000 }).then(
+          () => console.error(`      screenshot: ${file}`),
+          () => undefined,
+        );
       }
       if (server) console.error(`      code-server output (tail):\n${server.output().slice(-3000)}`);
       await browser?.close().catch(() => undefined);
@@ -112,16 +126,24 @@ export class Workbench {
   async openShannonSidebar(timeoutMs = 20_000): Promise<void> {
     const icon = this.page.locator('.activitybar .action-item a[aria-label^="Shannon"]').first();
     await icon.waitFor({ state: 'visible', timeout: timeoutMs });
-    const alreadyOpen = await this.page.locator('.part.sidebar .composite.title h2', { hasText: /^Shannon/i }).isVisible();
+    const alreadyOpen = await this.page
+      .locator('.part.sidebar .composite.title h2', { hasText: /^Shannon/i })
+      .isVisible();
     if (!alreadyOpen) await icon.click();
-    await this.page.locator('.part.sidebar .composite.title', { hasText: /Shannon/i }).waitFor({ state: 'visible', timeout: timeoutMs });
+    await this.page
+      .locator('.part.sidebar .composite.title', { hasText: /Shannon/i })
+      .waitFor({ state: 'visible', timeout: timeoutMs });
     await this.dismissHover();
   }
 
   /** Move the mouse to the editor area so no hover tooltip covers what a screenshot should show. */
   async dismissHover(timeoutMs = 5_000): Promise<void> {
     await this.page.mouse.move(900, 300);
-    await this.page.locator('.workbench-hover-container').first().waitFor({ state: 'hidden', timeout: timeoutMs }).catch(() => undefined);
+    await this.page
+      .locator('.workbench-hover-container')
+      .first()
+      .waitFor({ state: 'hidden', timeout: timeoutMs })
+      .catch(() => undefined);
   }
 
   /** Titles of the view pane headers visible in the side bar, e.g. ["Monitor", "Checkpoints"]. */
@@ -132,7 +154,9 @@ export class Workbench {
 
   /** Wait until a side-bar view header with this title is visible. */
   async waitForView(title: string, timeoutMs = 20_000): Promise<Locator> {
-    const header = this.page.locator('.part.sidebar .pane-header', { has: this.page.locator('h3.title', { hasText: title }) }).first();
+    const header = this.page
+      .locator('.part.sidebar .pane-header', { has: this.page.locator('h3.title', { hasText: title }) })
+      .first();
     await header.waitFor({ state: 'visible', timeout: timeoutMs });
     return header;
   }
@@ -202,7 +226,9 @@ export class Workbench {
 export async function screenshotOpenWorkbenches(testTitle: string): Promise<string[]> {
   const files: string[] = [];
   for (const [index, workbench] of liveWorkbenches().entries()) {
-    const file = await workbench.screenshot(`e2e-failure-${sanitize(testTitle)}${index ? `-${index}` : ''}`).catch(() => undefined);
+    const file = await workbench
+      .screenshot(`e2e-failure-${sanitize(testTitle)}${index ? `-${index}` : ''}`)
+      .catch(() => undefined);
     if (file) files.push(file);
   }
   return files;

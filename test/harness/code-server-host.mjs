@@ -24,13 +24,24 @@ function parseArgs(argv) {
   const options = { folders: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inlineValue] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = () => inlineValue ?? argv[++i];
     switch (flag) {
-      case '--extensionDevelopmentPath': options.extensionDevelopmentPath = path.resolve(value()); break;
-      case '--extensionTestsPath': options.extensionTestsPath = path.resolve(value()); break;
-      case '--user-data-dir': options.userDataDir = path.resolve(value()); break;
-      case '--extensions-dir': options.extensionsDir = path.resolve(value()); break;
+      case '--extensionDevelopmentPath':
+        options.extensionDevelopmentPath = path.resolve(value());
+        break;
+      case '--extensionTestsPath':
+        options.extensionTestsPath = path.resolve(value());
+        break;
+      case '--user-data-dir':
+        options.userDataDir = path.resolve(value());
+        break;
+      case '--extensions-dir':
+        options.extensionsDir = path.resolve(value());
+        break;
       default:
         // Desktop-only switches (--no-sandbox, --disable-updates, ...) mean nothing to code-server.
         if (!arg.startsWith('-')) options.folders.push(path.resolve(arg));
@@ -59,7 +70,9 @@ async function main() {
     const page = await newWorkbenchPage(browser);
     const remote = (file) => `vscode-remote://127.0.0.1:${server.port}${file}`;
     let reportExit;
-    const exited = new Promise((resolve) => { reportExit = resolve; });
+    const exited = new Promise((resolve) => {
+      reportExit = resolve;
+    });
     let testOutputStarted = false;
     await page.exposeFunction('codeAutomationLog', (type, args) => {
       // The workbench forwards its own console and the extension host's here. The workbench's
@@ -74,20 +87,27 @@ async function main() {
     await page.exposeFunction('codeAutomationExit', (code) => reportExit(Number(code)));
     if (verbose) page.on('console', (message) => log(`[browser ${message.type()}] ${message.text()}`));
     page.on('pageerror', (error) => log(`[page error] ${error.message}`));
-    await page.goto(workbenchUrl(server, folder, [
-      ['extensionDevelopmentPath', remote(options.extensionDevelopmentPath)],
-      ['extensionTestsPath', remote(options.extensionTestsPath)],
-    ]));
-    exitCode = await withTimeout(exited, TEST_RUN_TIMEOUT_MS,
-      'the workbench to report the end of the test run (codeAutomationExit). Was the smoke-test driver on and the test index found?')
-      .catch(async (error) => {
-        log(error.message);
-        const shot = path.join(repoRoot, 'test-results', 'integration-timeout.png');
-        mkdirSync(path.dirname(shot), { recursive: true });
-        await page.screenshot({ path: shot }).then(() => log(`screenshot: ${shot}`), () => undefined);
-        log(`code-server output (tail):\n${server.output().slice(-4000)}`);
-        return 1;
-      });
+    await page.goto(
+      workbenchUrl(server, folder, [
+        ['extensionDevelopmentPath', remote(options.extensionDevelopmentPath)],
+        ['extensionTestsPath', remote(options.extensionTestsPath)],
+      ]),
+    );
+    exitCode = await withTimeout(
+      exited,
+      TEST_RUN_TIMEOUT_MS,
+      'the workbench to report the end of the test run (codeAutomationExit). Was the smoke-test driver on and the test index found?',
+    ).catch(async (error) => {
+      log(error.message);
+      const shot = path.join(repoRoot, 'test-results', 'integration-timeout.png');
+      mkdirSync(path.dirname(shot), { recursive: true });
+      await page.screenshot({ path: shot }).then(
+        () => log(`screenshot: ${shot}`),
+        () => undefined,
+      );
+      log(`code-server output (tail):\n${server.output().slice(-4000)}`);
+      return 1;
+    });
   } finally {
     await browser?.close().catch(() => undefined);
     await server.stop();

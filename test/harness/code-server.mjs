@@ -69,22 +69,33 @@ function codeServerEnv(baseDir, extraEnv) {
 
 function commonArgs(userDataDir, extensionsDir) {
   return [
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
   ];
 }
 
 /** Install a packaged extension into `extensionsDir` (~0.5 s). Throws with code-server's output on failure. */
 export function installVsix(vsix, extensionsDir, userDataDir, baseDir) {
   provisionCodeServerStack();
-  const result = spawnSync(path.join(node24Bin, 'node'), [codeServerBin, ...commonArgs(userDataDir, extensionsDir), '--install-extension', vsix], {
-    env: codeServerEnv(baseDir, {}),
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const result = spawnSync(
+    path.join(node24Bin, 'node'),
+    [codeServerBin, ...commonArgs(userDataDir, extensionsDir), '--install-extension', vsix],
+    {
+      env: codeServerEnv(baseDir, {}),
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
   if (result.status !== 0 || !/was successfully installed/.test(output)) {
-    throw new Error(`code-server --install-extension ${vsix} failed (exit ${result.status ?? result.signal}):\n${output}`);
+    throw new Error(
+      `code-server --install-extension ${vsix} failed (exit ${result.status ?? result.signal}):\n${output}`,
+    );
   }
 }
 
@@ -115,32 +126,42 @@ export async function startCodeServer(options = {}) {
   if (options.vsix) installVsix(options.vsix, extensionsDir, userDataDir, baseDir);
 
   const args = [
-    codeServerBin, ...commonArgs(userDataDir, extensionsDir),
-    '--auth', 'none', '--bind-addr', `127.0.0.1:${options.port ?? 0}`, '--ignore-last-opened',
+    codeServerBin,
+    ...commonArgs(userDataDir, extensionsDir),
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${options.port ?? 0}`,
+    '--ignore-last-opened',
   ];
   if (options.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
 
   const child = spawnGroup(path.join(node24Bin, 'node'), args, { env: codeServerEnv(baseDir, options.env ?? {}) });
   let output = '';
-  const port = await withTimeout(new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      const text = chunk.toString();
-      // Keep the tail only: `npm start` can run for hours.
-      output = (output + text).slice(-1_000_000);
-      options.onOutput?.(text);
-      const match = LISTENING.exec(output);
-      if (match) resolve(Number(match[1]));
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('error', reject);
-    child.once('exit', (code, signal) => reject(new Error(`code-server exited early (${code ?? signal}):\n${output}`)));
-  }), options.startTimeoutMs ?? 90_000, () => `code-server to print "HTTP server listening"; its output so far:\n${output}`)
-    .catch(async (error) => {
-      await stopGroup(child);
-      removeTempDir(baseDir);
-      throw error;
-    });
+  const port = await withTimeout(
+    new Promise((resolve, reject) => {
+      const onData = (chunk) => {
+        const text = chunk.toString();
+        // Keep the tail only: `npm start` can run for hours.
+        output = (output + text).slice(-1_000_000);
+        options.onOutput?.(text);
+        const match = LISTENING.exec(output);
+        if (match) resolve(Number(match[1]));
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.once('error', reject);
+      child.once('exit', (code, signal) =>
+        reject(new Error(`code-server exited early (${code ?? signal}):\n${output}`)),
+      );
+    }),
+    options.startTimeoutMs ?? 90_000,
+    () => `code-server to print "HTTP server listening"; its output so far:\n${output}`,
+  ).catch(async (error) => {
+    await stopGroup(child);
+    removeTempDir(baseDir);
+    throw error;
+  });
 
   let stopped;
   const exited = new Promise((resolve) => {

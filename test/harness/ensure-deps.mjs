@@ -18,7 +18,11 @@ function installIsCurrent() {
 
 if (!installIsCurrent()) {
   console.log('[deps] node_modules is missing or older than package-lock.json: running npm ci');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: repoRoot, stdio: 'inherit', timeout: 15 * 60_000 });
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    timeout: 15 * 60_000,
+  });
   if (result.status !== 0) {
     console.error(`[deps] npm ci failed (exit ${result.status ?? result.signal}); fix that and run the command again`);
     process.exit(1);

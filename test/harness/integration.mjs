@@ -12,7 +12,15 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { copyFixtureWorkspace, defaultUserSettings, makeTempDir, removeTempDir, repoRoot, testUserSettings, testWorkbenchEnv } from './code-server.mjs';
+import {
+  copyFixtureWorkspace,
+  defaultUserSettings,
+  makeTempDir,
+  removeTempDir,
+  repoRoot,
+  testUserSettings,
+  testWorkbenchEnv,
+} from './code-server.mjs';
 
 const sourceDir = path.join(repoRoot, 'test', 'integration');
 const outDir = path.join(repoRoot, 'out', 'test', 'integration');
@@ -68,7 +76,11 @@ export async function bundleIntegrationTests() {
 }
 
 function buildExtension() {
-  const result = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repoRoot, stdio: 'inherit', timeout: 120_000 });
+  const result = spawnSync(process.execPath, ['esbuild.mjs', '--production'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    timeout: 120_000,
+  });
   if (result.status !== 0) throw new Error('node esbuild.mjs --production failed');
 }
 
@@ -81,12 +93,15 @@ function buildExtension() {
 export async function runIntegrationTests(onlyFiles = []) {
   if (process.env.SHANNON_SKIP_BUILD !== '1') buildExtension();
   await bundleIntegrationTests();
-  let testFiles = readdirSync(outDir).filter((name) => name.endsWith('.test.js')).sort();
+  let testFiles = readdirSync(outDir)
+    .filter((name) => name.endsWith('.test.js'))
+    .sort();
   if (onlyFiles.length > 0) {
     const wanted = new Set(onlyFiles.map((file) => path.basename(file).replace(/\.ts$/, '.js')));
     testFiles = testFiles.filter((name) => wanted.has(name));
   }
-  if (testFiles.length === 0) throw new Error(`No test/integration/*.test.ts files found (or none matched ${onlyFiles.join(' ')})`);
+  if (testFiles.length === 0)
+    throw new Error(`No test/integration/*.test.ts files found (or none matched ${onlyFiles.join(' ')})`);
 
   // Desktop VS Code (opt-in) is downloaded once, before the first file; otherwise our stand-in.
   const desktop = process.env.SHANNON_TEST_DESKTOP_VSCODE === '1';
@@ -97,15 +112,23 @@ export async function runIntegrationTests(onlyFiles = []) {
   for (const testFile of testFiles) {
     console.log(`\n[integration] ${testFile}: fresh ${desktop ? 'desktop VS Code' : 'code-server'} extension host`);
     const started = Date.now();
-    const error = await runOneFile(testFile, executable, desktop).then(() => undefined, (failure) => failure);
+    const error = await runOneFile(testFile, executable, desktop).then(
+      () => undefined,
+      (failure) => failure,
+    );
     results.push({ testFile, ok: !error, seconds: (Date.now() - started) / 1000, detail: error?.message });
   }
   console.log('\n[integration] files:');
   for (const { testFile, ok, seconds, detail } of results) {
-    console.log(`  ${ok ? 'ok    ' : 'FAILED'} ${testFile.padEnd(32)} ${seconds.toFixed(1)} s${ok ? '' : `  (${detail})`}`);
+    console.log(
+      `  ${ok ? 'ok    ' : 'FAILED'} ${testFile.padEnd(32)} ${seconds.toFixed(1)} s${ok ? '' : `  (${detail})`}`,
+    );
   }
   const failed = results.filter((result) => !result.ok);
-  if (failed.length > 0) throw new Error(`${failed.length} of ${results.length} integration test file(s) failed: ${failed.map((r) => r.testFile).join(', ')}`);
+  if (failed.length > 0)
+    throw new Error(
+      `${failed.length} of ${results.length} integration test file(s) failed: ${failed.map((r) => r.testFile).join(', ')}`,
+    );
 }
 
 async function runOneFile(testFile, executable, desktop) {
@@ -118,8 +141,14 @@ async function runOneFile(testFile, executable, desktop) {
     mkdirSync(ideDir);
     const userDataDir = path.join(runDir, 'user-data');
     mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-    writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(
-      { ...(desktop ? defaultUserSettings : {}), ...(await testUserSettings()), ...setup.settings }, null, 2));
+    writeFileSync(
+      path.join(userDataDir, 'User', 'settings.json'),
+      JSON.stringify(
+        { ...(desktop ? defaultUserSettings : {}), ...(await testUserSettings()), ...setup.settings },
+        null,
+        2,
+      ),
+    );
     await runTests({
       vscodeExecutablePath: executable,
       extensionDevelopmentPath: repoRoot,

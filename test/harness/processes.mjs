@@ -24,7 +24,11 @@ function installExitHooks() {
   process.on('exit', () => {
     for (const child of liveGroups) killGroupNow(child, 'SIGKILL');
   });
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ]) {
     process.on(signal, () => {
       process.stderr.write(`\n[harness] ${signal}: stopping ${liveGroups.size} process group(s)\n`);
       process.exit(code);
@@ -48,12 +52,15 @@ export function spawnGroup(command, args, options = {}) {
 /** SIGTERM the whole group, then SIGKILL whatever is left after `graceMs`. Resolves when the leader is gone. */
 export async function stopGroup(child, graceMs = 5000) {
   if (child.pid === undefined) return;
-  const exited = child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once('exit', resolve));
+  const exited =
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((resolve) => child.once('exit', resolve));
   killGroupNow(child, 'SIGTERM');
   let timer;
-  const timedOut = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), graceMs); });
+  const timedOut = new Promise((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), graceMs);
+  });
   await Promise.race([exited, timedOut]);
   clearTimeout(timer);
   // The leader may be gone while children it started (extension host, pty host) still linger.

@@ -20,7 +20,11 @@ const SYSTEM_PACKAGES = ['chromium', 'libkrb5-dev'];
 const log = (message) => process.stderr.write(`[provision] ${message}\n`);
 
 function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], timeout: 15 * 60_000, ...options });
+  const result = spawnSync(command, args, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: 15 * 60_000,
+    ...options,
+  });
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
   }
@@ -54,9 +58,21 @@ function provisionNode24() {
   log(`installing ${NODE24_PACKAGE} into ${path.dirname(path.dirname(node24Dir))}`);
   mkdirSync(path.dirname(path.dirname(node24Dir)), { recursive: true });
   // --prefer-offline: what the npm cache already holds is used without asking the registry again.
-  run('npm', ['install', '--prefer-offline', '--no-save', '--no-package-lock', '--prefix', path.dirname(path.dirname(node24Dir)), NODE24_PACKAGE], {
-    env: withSystemCas(process.env),
-  });
+  run(
+    'npm',
+    [
+      'install',
+      '--prefer-offline',
+      '--no-save',
+      '--no-package-lock',
+      '--prefix',
+      path.dirname(path.dirname(node24Dir)),
+      NODE24_PACKAGE,
+    ],
+    {
+      env: withSystemCas(process.env),
+    },
+  );
 }
 
 const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
@@ -89,9 +105,24 @@ function provisionCodeServer() {
   writeFileSync(path.join(codeServerDir, 'package.json'), '{"name":"code-server-cache","private":true}\n');
   // code-server's postinstall refuses any Node major but 24, and node-gyp must build against
   // Node 24's headers (this machine's npmrc points nodedir at Node 20's).
-  run('npm', ['install', '--prefer-offline', '--no-package-lock', '--prefix', codeServerDir, `code-server@${CODE_SERVER_VERSION}`], {
-    env: withSystemCas({ ...withoutNpmRunEnv(process.env), PATH: `${node24Bin}:${process.env.PATH}`, npm_config_nodedir: node24Dir }),
-  });
+  run(
+    'npm',
+    [
+      'install',
+      '--prefer-offline',
+      '--no-package-lock',
+      '--prefix',
+      codeServerDir,
+      `code-server@${CODE_SERVER_VERSION}`,
+    ],
+    {
+      env: withSystemCas({
+        ...withoutNpmRunEnv(process.env),
+        PATH: `${node24Bin}:${process.env.PATH}`,
+        npm_config_nodedir: node24Dir,
+      }),
+    },
+  );
   writeFileSync(marker, new Date().toISOString());
 }
 

@@ -6,7 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { copyFixtureWorkspace, makeTempDir, removeTempDir, repoRoot, startCodeServer, vsixPath, workbenchUrl } from './code-server.mjs';
+import {
+  copyFixtureWorkspace,
+  makeTempDir,
+  removeTempDir,
+  repoRoot,
+  startCodeServer,
+  vsixPath,
+  workbenchUrl,
+} from './code-server.mjs';
 import { provisionCodeServerStack } from './provision.mjs';
 
 const PREFERRED_PORT = Number(process.env.PORT ?? 8080);
@@ -14,7 +22,11 @@ const log = (message) => console.log(`[start] ${message}`);
 
 function packageExtension() {
   log('building and packaging (npm run package)');
-  const result = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], timeout: 5 * 60_000 });
+  const result = spawnSync('npm', ['run', '--silent', 'package'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 5 * 60_000,
+  });
   if (result.status !== 0) throw new Error('npm run package failed');
 }
 
@@ -78,7 +90,9 @@ async function main() {
   log(`extension installed from ${path.relative(repoRoot, vsixPath)}`);
   server.exited.then((code) => {
     if (!stopping) {
-      console.error(`[start] code-server exited on its own (${code}). Its last output:\n${server.output().slice(-4000)}`);
+      console.error(
+        `[start] code-server exited on its own (${code}). Its last output:\n${server.output().slice(-4000)}`,
+      );
       removeTempDir(runDir);
       process.exit(1);
     }

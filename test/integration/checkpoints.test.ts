@@ -26,7 +26,13 @@ suite('checkpoints', () => {
   let folder: string;
   let cpDir: string;
   const originals = new Map<string, string | null>();
-  const rel = { readme: 'README.md', greeting: 'src/greeting.js', data: 'data/values.txt', added: 'notes/added-later.txt', gone: 'docs/gone.txt' };
+  const rel = {
+    readme: 'README.md',
+    greeting: 'src/greeting.js',
+    data: 'data/values.txt',
+    added: 'notes/added-later.txt',
+    gone: 'docs/gone.txt',
+  };
   const snapshot = {
     readme: '# Sample workspace\n\nThe text at checkpoint time.\n',
     greeting: 'module.exports = () => "hello from the checkpoint";\n',
@@ -52,7 +58,10 @@ suite('checkpoints', () => {
 
   suiteSetup(async () => {
     api = await vscode.extensions.getExtension<ShannonExtensionApi>(EXTENSION_ID)!.activate();
-    assert.ok(api.checkpoints, 'activate() must return the checkpoints API (registerCheckpoints is wired in extension.ts)');
+    assert.ok(
+      api.checkpoints,
+      'activate() must return the checkpoints API (registerCheckpoints is wired in extension.ts)',
+    );
     folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     cpDir = path.join(folder, '.shannon', 'checkpoints');
     for (const p of Object.values(rel)) originals.set(p, await readOrNull(p));
@@ -64,7 +73,12 @@ suite('checkpoints', () => {
     await fs.writeFile(path.join(folder, rel.data), 'values now\n');
     await fs.mkdir(cpDir, { recursive: true });
     // A checkpoint exactly as the CLI writes it.
-    await writeJson(path.join(cpDir, `${CP_ID}_contents.json`), { [rel.readme]: snapshot.readme, [rel.greeting]: snapshot.greeting, [rel.gone]: snapshot.gone, [rel.data]: snapshot.data });
+    await writeJson(path.join(cpDir, `${CP_ID}_contents.json`), {
+      [rel.readme]: snapshot.readme,
+      [rel.greeting]: snapshot.greeting,
+      [rel.gone]: snapshot.gone,
+      [rel.data]: snapshot.data,
+    });
     await writeJson(path.join(cpDir, `${CP_ID}.json`), {
       id: CP_ID,
       label: 'before_write_file',
@@ -72,8 +86,22 @@ suite('checkpoints', () => {
       skill_stack: ['analyze_codebase', 'write_file'],
       current_skill: 'write_file',
       next_skills: [],
-      file_snapshots: { [rel.readme]: hash16(snapshot.readme), [rel.greeting]: hash16(snapshot.greeting), [rel.gone]: hash16(snapshot.gone), [rel.data]: hash16(snapshot.data), [rel.added]: 'DELETED' },
-      git_state: { branch: 'feature/greeting', commit: '9c1e4b7a2d8f03e6b5a4c1d2e3f40516273849ab', stash_id: null, status: ' M README.md', staged_files: [], modified_files: ['README.md'], untracked_files: [] },
+      file_snapshots: {
+        [rel.readme]: hash16(snapshot.readme),
+        [rel.greeting]: hash16(snapshot.greeting),
+        [rel.gone]: hash16(snapshot.gone),
+        [rel.data]: hash16(snapshot.data),
+        [rel.added]: 'DELETED',
+      },
+      git_state: {
+        branch: 'feature/greeting',
+        commit: '9c1e4b7a2d8f03e6b5a4c1d2e3f40516273849ab',
+        stash_id: null,
+        status: ' M README.md',
+        staged_files: [],
+        modified_files: ['README.md'],
+        untracked_files: [],
+      },
       rollback_count: 0,
       restored_from: null,
       metadata: { project_root: folder, tracked_files_count: 3 },
@@ -126,7 +154,13 @@ suite('checkpoints', () => {
     const files = await children(good);
     assert.deepEqual(
       files.map((f) => (f.kind === 'file' ? [f.path, f.status] : [f.kind])),
-      [[rel.readme, 'modified'], [rel.data, 'modified'], [rel.gone, 'modified'], [rel.added, 'deleted'], [rel.greeting, 'modified']],
+      [
+        [rel.readme, 'modified'],
+        [rel.data, 'modified'],
+        [rel.gone, 'modified'],
+        [rel.added, 'deleted'],
+        [rel.greeting, 'modified'],
+      ],
     );
     const fileItem = api.checkpoints!.tree.getTreeItem(files[0]);
     assert.equal(fileItem.contextValue, 'shannon.checkpointFile.onDisk');
@@ -155,10 +189,14 @@ suite('checkpoints', () => {
     const rebuildListener = api.checkpoints!.tree.onDidRebuild(() => (rebuilt = true));
     try {
       let warmups = 0;
-      await waitFor('the file watcher to deliver a first event', async () => {
-        if (warmups++ % 10 === 0) await fs.writeFile(poke, JSON.stringify({ warmup: warmups }));
-        return rebuilt || undefined;
-      }, 60_000);
+      await waitFor(
+        'the file watcher to deliver a first event',
+        async () => {
+          if (warmups++ % 10 === 0) await fs.writeFile(poke, JSON.stringify({ warmup: warmups }));
+          return rebuilt || undefined;
+        },
+        60_000,
+      );
     } finally {
       rebuildListener.dispose();
     }
@@ -169,7 +207,12 @@ suite('checkpoints', () => {
     };
     await writeJson(path.join(cpDir, `${id}_contents.json`), { [rel.readme]: 'x\n' });
     await writeJson(path.join(cpDir, `${id}.json`), {
-      id, label: 'watched', timestamp: '2025-11-16T15:40:00', skill_stack: [], git_state: { branch: 'main', commit: 'abc' }, file_snapshots: { [rel.readme]: hash16('x\n') },
+      id,
+      label: 'watched',
+      timestamp: '2025-11-16T15:40:00',
+      skill_stack: [],
+      git_state: { branch: 'main', commit: 'abc' },
+      file_snapshots: { [rel.readme]: hash16('x\n') },
     });
     await waitFor('the new checkpoint to appear', () => seen(true), 25_000);
     await fs.rm(path.join(cpDir, `${id}.json`));
@@ -181,8 +224,17 @@ suite('checkpoints', () => {
   test('a live checkpoint:created event appears under its session, with the on-disk details and the badge', async () => {
     const hub = await api.hub;
     hub.store.append(SESSION_ID, 'extension', 'execution:started', { task: 'add a greeting' });
-    hub.store.append(SESSION_ID, 'extension', 'checkpoint:created', { checkpointId: CP_ID, label: 'before_write_file', skillName: 'write_file' });
-    hub.store.append(SESSION_ID, 'extension', 'checkpoint:created', { checkpointId: 'live-only-checkpoint', label: 'before_edit', skillName: 'edit', files: ['src/x.ts'] });
+    hub.store.append(SESSION_ID, 'extension', 'checkpoint:created', {
+      checkpointId: CP_ID,
+      label: 'before_write_file',
+      skillName: 'write_file',
+    });
+    hub.store.append(SESSION_ID, 'extension', 'checkpoint:created', {
+      checkpointId: 'live-only-checkpoint',
+      label: 'before_edit',
+      skillName: 'edit',
+      files: ['src/x.ts'],
+    });
 
     const sessionNode = await waitFor('the session node with two checkpoints', async () => {
       const node = (await children()).find((r) => r.kind === 'session' && r.sessionId === SESSION_ID);
@@ -200,7 +252,10 @@ suite('checkpoints', () => {
     // The matched checkpoint is no longer listed a second time under "On disk".
     const folderNode = (await children()).find((r) => r.kind === 'folder');
     assert.ok(folderNode?.kind === 'folder');
-    assert.deepEqual(folderNode.children.map((c) => c.kind), ['error']);
+    assert.deepEqual(
+      folderNode.children.map((c) => c.kind),
+      ['error'],
+    );
     assert.equal(api.checkpoints!.view.badge?.value, 2);
   });
 
@@ -208,7 +263,9 @@ suite('checkpoints', () => {
     // Plain-text files on purpose: a .js or .md editor would activate large built-in language
     // extensions in the shared extension host, which is slow and not what this test is about.
     // The argument is the tree element itself, as the inline button and context menu pass it.
-    const checkpointNode = (await children()).flatMap((r) => (r.kind === 'session' || r.kind === 'folder' ? r.children : [])).find((c) => c.kind === 'checkpoint' && c.checkpointId === CP_ID);
+    const checkpointNode = (await children())
+      .flatMap((r) => (r.kind === 'session' || r.kind === 'folder' ? r.children : []))
+      .find((c) => c.kind === 'checkpoint' && c.checkpointId === CP_ID);
     assert.ok(checkpointNode);
     const fileElement = (await children(checkpointNode)).find((f) => f.kind === 'file' && f.path === rel.data);
     assert.ok(fileElement);
@@ -224,11 +281,17 @@ suite('checkpoints', () => {
     assert.equal(left.getText(), snapshot.data);
 
     // A file that does not exist now compares against an empty document.
-    const missing = (await vscode.commands.executeCommand('shannon.checkpoints.compare', { folder, checkpointId: CP_ID, path: rel.gone })) as CompareResult;
+    const missing = (await vscode.commands.executeCommand('shannon.checkpoints.compare', {
+      folder,
+      checkpointId: CP_ID,
+      path: rel.gone,
+    })) as CompareResult;
     assert.ok(missing.opened);
     const input2 = await waitFor('a second diff tab', () => {
       const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-      return tab?.input instanceof vscode.TabInputTextDiff && tab.input.original.path.endsWith(rel.gone) ? tab.input : undefined;
+      return tab?.input instanceof vscode.TabInputTextDiff && tab.input.original.path.endsWith(rel.gone)
+        ? tab.input
+        : undefined;
     });
     assert.equal(input2.modified.scheme, 'shannon-checkpoint');
     assert.equal((await vscode.workspace.openTextDocument(input2.modified)).getText(), '');
@@ -242,19 +305,43 @@ suite('checkpoints', () => {
     await vscode.window.showTextDocument(readmeDoc);
     const unsaved = '# Sample workspace\n\nUnsaved edits in the editor.\n';
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(readmeDoc.uri, new vscode.Range(readmeDoc.positionAt(0), readmeDoc.positionAt(readmeDoc.getText().length)), unsaved);
+    edit.replace(
+      readmeDoc.uri,
+      new vscode.Range(readmeDoc.positionAt(0), readmeDoc.positionAt(readmeDoc.getText().length)),
+      unsaved,
+    );
     assert.ok(await vscode.workspace.applyEdit(edit));
     assert.ok(readmeDoc.isDirty);
-    const before = { readme: unsaved, greeting: await readOrNull(rel.greeting), data: await readOrNull(rel.data), added: await readOrNull(rel.added), gone: await readOrNull(rel.gone) };
+    const before = {
+      readme: unsaved,
+      greeting: await readOrNull(rel.greeting),
+      data: await readOrNull(rel.data),
+      added: await readOrNull(rel.added),
+      gone: await readOrNull(rel.gone),
+    };
     assert.equal(before.gone, null);
 
     // The tree element as the menu passes it, plus the test-only `confirm: false` (no modal).
-    const node = (await children()).flatMap((r) => (r.kind === 'session' ? r.children : [])).find((c) => c.checkpointId === CP_ID);
+    const node = (await children())
+      .flatMap((r) => (r.kind === 'session' ? r.children : []))
+      .find((c) => c.checkpointId === CP_ID);
     assert.ok(node);
-    const result = (await vscode.commands.executeCommand('shannon.checkpoints.restore', { ...node, confirm: false })) as RestoreResult;
+    const result = (await vscode.commands.executeCommand('shannon.checkpoints.restore', {
+      ...node,
+      confirm: false,
+    })) as RestoreResult;
     assert.ok(result.restored, !result.restored ? result.reason : '');
     assert.deepEqual(result.repaired, [], 'every change reached the disk through the WorkspaceEdit');
-    assert.deepEqual([...result.changed].sort(), [`change ${rel.readme}`, `change ${rel.greeting}`, `change ${rel.data}`, `create ${rel.gone}`, `delete ${rel.added}`].sort());
+    assert.deepEqual(
+      [...result.changed].sort(),
+      [
+        `change ${rel.readme}`,
+        `change ${rel.greeting}`,
+        `change ${rel.data}`,
+        `create ${rel.gone}`,
+        `delete ${rel.added}`,
+      ].sort(),
+    );
 
     // The files on disk are the checkpoint's, and the open editor saw it (not dirty, same text).
     assert.equal(await readOrNull(rel.readme), snapshot.readme);
@@ -274,12 +361,19 @@ suite('checkpoints', () => {
 
     // The safety checkpoint: Shannon's format, the state from before, restorable.
     const header = JSON.parse(await fs.readFile(path.join(cpDir, `${result.safetyCheckpointId}.json`), 'utf8'));
-    const contents = JSON.parse(await fs.readFile(path.join(cpDir, `${result.safetyCheckpointId}_contents.json`), 'utf8'));
+    const contents = JSON.parse(
+      await fs.readFile(path.join(cpDir, `${result.safetyCheckpointId}_contents.json`), 'utf8'),
+    );
     assert.equal(header.label, `before_restore_${CP_ID}`);
     assert.equal(header.restored_from, CP_ID);
     assert.equal(header.file_snapshots[rel.gone], 'DELETED');
     assert.equal(header.file_snapshots[rel.readme], hash16(unsaved));
-    assert.deepEqual(contents, { [rel.readme]: unsaved, [rel.greeting]: before.greeting, [rel.data]: before.data, [rel.added]: before.added });
+    assert.deepEqual(contents, {
+      [rel.readme]: unsaved,
+      [rel.greeting]: before.greeting,
+      [rel.data]: before.data,
+      [rel.added]: before.added,
+    });
     await fs.access(path.join(folder, '.git')).then(
       () => assert.fail('restore must not create .git'),
       () => undefined,
@@ -288,11 +382,18 @@ suite('checkpoints', () => {
     // The safety checkpoint shows up in the tree (shield icon) ...
     await waitFor('the safety checkpoint in the tree', async () => {
       const node = (await children()).find((r) => r.kind === 'folder');
-      return node?.kind === 'folder' && node.children.some((c) => c.kind === 'checkpoint' && c.checkpointId === result.safetyCheckpointId) ? true : undefined;
+      return node?.kind === 'folder' &&
+        node.children.some((c) => c.kind === 'checkpoint' && c.checkpointId === result.safetyCheckpointId)
+        ? true
+        : undefined;
     });
 
     // ... and restoring it undoes the restore.
-    const back = (await vscode.commands.executeCommand('shannon.checkpoints.restore', { folder, checkpointId: result.safetyCheckpointId, confirm: false })) as RestoreResult;
+    const back = (await vscode.commands.executeCommand('shannon.checkpoints.restore', {
+      folder,
+      checkpointId: result.safetyCheckpointId,
+      confirm: false,
+    })) as RestoreResult;
     assert.ok(back.restored, !back.restored ? back.reason : '');
     assert.deepEqual(back.repaired, []);
     assert.equal(await readOrNull(rel.readme), unsaved);
@@ -305,16 +406,26 @@ suite('checkpoints', () => {
   });
 
   test('a checkpoint with a path that escapes the folder is refused and nothing is written', async () => {
-    await writeJson(path.join(cpDir, `${ESCAPE_ID}_contents.json`), { [rel.readme]: 'should not be written\n', '../outside.txt': 'escape\n' });
+    await writeJson(path.join(cpDir, `${ESCAPE_ID}_contents.json`), {
+      [rel.readme]: 'should not be written\n',
+      '../outside.txt': 'escape\n',
+    });
     await writeJson(path.join(cpDir, `${ESCAPE_ID}.json`), {
-      id: ESCAPE_ID, label: 'evil', timestamp: '2025-11-16T16:00:00', skill_stack: [],
+      id: ESCAPE_ID,
+      label: 'evil',
+      timestamp: '2025-11-16T16:00:00',
+      skill_stack: [],
       git_state: { branch: 'main', commit: 'abc' },
       file_snapshots: { [rel.readme]: hash16('should not be written\n'), '../outside.txt': hash16('escape\n') },
     });
     const listing = async () => (await fs.readdir(cpDir)).sort();
     const beforeFiles = await listing();
     const beforeReadme = await readOrNull(rel.readme);
-    const result = (await vscode.commands.executeCommand('shannon.checkpoints.restore', { folder, checkpointId: ESCAPE_ID, confirm: false })) as RestoreResult;
+    const result = (await vscode.commands.executeCommand('shannon.checkpoints.restore', {
+      folder,
+      checkpointId: ESCAPE_ID,
+      confirm: false,
+    })) as RestoreResult;
     assert.equal(result.restored, false);
     assert.match(!result.restored ? result.reason : '', /\.\.\/outside\.txt: .*could leave the workspace folder/);
     assert.match(!result.restored ? result.reason : '', /nothing was written/);
@@ -327,7 +438,11 @@ suite('checkpoints', () => {
   });
 
   test('a folder that is not part of the workspace is refused', async () => {
-    const result = (await vscode.commands.executeCommand('shannon.checkpoints.restore', { folder: path.dirname(folder), checkpointId: CP_ID, confirm: false })) as RestoreResult;
+    const result = (await vscode.commands.executeCommand('shannon.checkpoints.restore', {
+      folder: path.dirname(folder),
+      checkpointId: CP_ID,
+      confirm: false,
+    })) as RestoreResult;
     assert.equal(result.restored, false);
     assert.match(!result.restored ? result.reason : '', /not a folder of this workspace/);
   });

@@ -40,7 +40,9 @@ suite('hub start failure', () => {
   });
 
   test('Shannon: Do starts nothing: no session, no terminal', async () => {
-    await vscode.workspace.getConfiguration().update('shannon.cli.path', process.execPath, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration()
+      .update('shannon.cli.path', process.execPath, vscode.ConfigurationTarget.Global);
     const terminalsBefore = vscode.window.terminals.length;
     const result = await vscode.commands.executeCommand<string | undefined>('shannon.do', { task: 'anything' });
     assert.equal(result, undefined);

@@ -18,7 +18,8 @@ export function run(): Promise<void> {
   const testFiles = readdirSync(__dirname)
     .filter((name) => name.endsWith('.test.js') && (!only || only.includes(name)))
     .sort();
-  if (testFiles.length === 0) return Promise.reject(new Error(`no compiled test files in ${__dirname} match ${only?.join(',') ?? '*.test.js'}`));
+  if (testFiles.length === 0)
+    return Promise.reject(new Error(`no compiled test files in ${__dirname} match ${only?.join(',') ?? '*.test.js'}`));
   for (const name of testFiles) mocha.addFile(path.join(__dirname, name));
   // code-server-host.mjs shows the workbench console only from this marker on.
   console.log(`[shannon-integration] running ${testFiles.length} file(s): ${testFiles.join(', ')}`);

@@ -11,7 +11,9 @@ const EXTENSION_ID = 'shannon.shannon-vscode';
 function monitorPanelTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all
     .flatMap((group) => group.tabs)
-    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('shannon.monitorPanel'));
+    .filter(
+      (tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('shannon.monitorPanel'),
+    );
 }
 
 suite('Monitor view and editor panel', () => {

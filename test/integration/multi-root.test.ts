@@ -4,7 +4,18 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Hub } from '../../src/hub/hub';
-import { closeShannonTerminals, configure, extensionApi, fixtureArgs, fixtureCli, readRecord, recordFile, runningHub, waitFor, waitForState } from './shannon-do-support';
+import {
+  closeShannonTerminals,
+  configure,
+  extensionApi,
+  fixtureArgs,
+  fixtureCli,
+  readRecord,
+  recordFile,
+  runningHub,
+  waitFor,
+  waitForState,
+} from './shannon-do-support';
 
 /** Run a quick-input command until the pending Shannon: Do settles (the picker may not be up yet). */
 async function answerPicker(command: string, pending: Promise<string | undefined>): Promise<string | undefined> {
@@ -39,8 +50,12 @@ suite('Shannon: Do in a multi-root workspace', () => {
     const record = recordFile('multi-root-picked');
     await configure({ 'shannon.cli.args': fixtureArgs(record, '--scenario', 'complete') });
     // The picker lists the folders in workspace order with the first one selected: accept it.
-    const id = await answerPicker('workbench.action.acceptSelectedQuickOpenItem',
-      Promise.resolve(vscode.commands.executeCommand<string | undefined>('shannon.do', { task: 'in the picked folder' })));
+    const id = await answerPicker(
+      'workbench.action.acceptSelectedQuickOpenItem',
+      Promise.resolve(
+        vscode.commands.executeCommand<string | undefined>('shannon.do', { task: 'in the picked folder' }),
+      ),
+    );
     assert.ok(id, 'a session was started');
     await waitForState(hub, id, 'completed');
     const start = readRecord(record).find((entry) => entry.type === 'start');
@@ -50,8 +65,10 @@ suite('Shannon: Do in a multi-root workspace', () => {
   test('dismissing the folder question starts nothing', async () => {
     const before = hub.store.list().length;
     const terminals = vscode.window.terminals.length;
-    const id = await answerPicker('workbench.action.closeQuickOpen',
-      Promise.resolve(vscode.commands.executeCommand<string | undefined>('shannon.do', { task: 'never runs' })));
+    const id = await answerPicker(
+      'workbench.action.closeQuickOpen',
+      Promise.resolve(vscode.commands.executeCommand<string | undefined>('shannon.do', { task: 'never runs' })),
+    );
     assert.equal(id, undefined);
     assert.equal(hub.store.list().length, before, 'no session');
     assert.equal(vscode.window.terminals.length, terminals, 'no new terminal');
@@ -61,7 +78,10 @@ suite('Shannon: Do in a multi-root workspace', () => {
     const record = recordFile('multi-root-argument');
     await configure({ 'shannon.cli.args': fixtureArgs(record, '--scenario', 'complete') });
     const second = folders()[1].uri.fsPath;
-    const id = await vscode.commands.executeCommand<string | undefined>('shannon.do', { task: 'in the second folder', folder: second });
+    const id = await vscode.commands.executeCommand<string | undefined>('shannon.do', {
+      task: 'in the second folder',
+      folder: second,
+    });
     assert.ok(id, 'a session was started without a picker');
     await waitForState(hub, id, 'completed');
     assert.equal(readRecord(record).find((entry) => entry.type === 'start')?.cwd, second);
@@ -70,7 +90,9 @@ suite('Shannon: Do in a multi-root workspace', () => {
   test('an idle Shannon terminal is reused only where the run belongs: same folder, not cd-ed away', async () => {
     const first = folders()[0].uri.fsPath;
     const endedCommands: string[] = [];
-    const listener = vscode.window.onDidEndTerminalShellExecution((event) => endedCommands.push(event.execution.commandLine.value));
+    const listener = vscode.window.onDidEndTerminalShellExecution((event) =>
+      endedCommands.push(event.execution.commandLine.value),
+    );
     const runIn = async (label: string) => {
       const record = recordFile(label);
       await configure({ 'shannon.cli.args': fixtureArgs(record, '--scenario', 'complete') });
@@ -80,7 +102,9 @@ suite('Shannon: Do in a multi-root workspace', () => {
       const terminal = (await extensionApi()).terminalFor(id);
       assert.ok(terminal);
       // Idle again only once the shell reports the command's end.
-      await waitFor(`the ${label} command to end in its terminal`, () => endedCommands.some((line) => line.includes(id)));
+      await waitFor(`the ${label} command to end in its terminal`, () =>
+        endedCommands.some((line) => line.includes(id)),
+      );
       return { terminal, cwd: readRecord(record).find((entry) => entry.type === 'start')?.cwd };
     };
     const one = await runIn('reuse-1');

@@ -40,7 +40,8 @@ suite('deactivate', () => {
 
     assert.equal(existsSync(status.lockFile), false, 'the lock file is still there');
     assert.equal(await canConnect(hub.port), false, 'the hub still accepts connections');
-    if (legacyListening) assert.equal(await canConnect(status.legacy.port), false, 'the legacy endpoint still accepts connections');
+    if (legacyListening)
+      assert.equal(await canConnect(status.legacy.port), false, 'the legacy endpoint still accepts connections');
     assert.equal(hub.status().state, 'stopped');
   });
 });

@@ -44,7 +44,10 @@ export function fixtureCli(kind: 'native' | 'legacy', name = `shannon-${kind}`):
   const binDir = path.join(runDir(), 'fixture-bin');
   mkdirSync(binDir, { recursive: true });
   const wrapper = path.join(binDir, name);
-  writeFileSync(wrapper, `#!/bin/sh\nELECTRON_RUN_AS_NODE=1 exec ${shellQuote(process.execPath)} ${shellQuote(script)} "$@"\n`);
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\nELECTRON_RUN_AS_NODE=1 exec ${shellQuote(process.execPath)} ${shellQuote(script)} "$@"\n`,
+  );
   chmodSync(wrapper, 0o755);
   return wrapper;
 }
@@ -70,7 +73,10 @@ export interface RecordEntry {
 
 export function readRecord(file: string): RecordEntry[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as RecordEntry);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as RecordEntry);
 }
 
 export async function configure(settings: Record<string, unknown>): Promise<void> {
@@ -84,11 +90,20 @@ export async function configure(settings: Record<string, unknown>): Promise<void
 export function fixtureArgs(record: string, ...extra: string[]): string[] {
   return ['do', '${task}', '--dashboard', '--session-id', '${sessionId}', '--record', record, ...extra];
 }
-export async function waitForState(hub: Hub, sessionId: string, state: SessionSummary['state'], timeoutMs = 15_000): Promise<SessionSummary> {
-  return waitFor(`session ${sessionId} to be ${state} (is ${hub.store.get(sessionId)?.state ?? 'missing'})`, () => {
-    const session = hub.store.get(sessionId);
-    return session?.state === state ? session : undefined;
-  }, timeoutMs);
+export async function waitForState(
+  hub: Hub,
+  sessionId: string,
+  state: SessionSummary['state'],
+  timeoutMs = 15_000,
+): Promise<SessionSummary> {
+  return waitFor(
+    `session ${sessionId} to be ${state} (is ${hub.store.get(sessionId)?.state ?? 'missing'})`,
+    () => {
+      const session = hub.store.get(sessionId);
+      return session?.state === state ? session : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** Every state a session passes through, in order, from now on. */
@@ -114,5 +129,9 @@ export async function runDo(task: string): Promise<string> {
 export async function closeShannonTerminals(): Promise<void> {
   const terminals = vscode.window.terminals.filter((terminal) => terminal.name === 'Shannon');
   for (const terminal of terminals) terminal.dispose();
-  await waitFor('Shannon terminals to close', () => vscode.window.terminals.every((terminal) => !terminals.includes(terminal)), 10_000);
+  await waitFor(
+    'Shannon terminals to close',
+    () => vscode.window.terminals.every((terminal) => !terminals.includes(terminal)),
+    10_000,
+  );
 }

@@ -9,8 +9,18 @@ import { promisify } from 'node:util';
 import type { Hub } from '../../src/hub/hub';
 import type { ShannonExtensionApi } from '../../src/extension';
 import {
-  closeShannonTerminals, configure, extensionApi, fixtureArgs, fixtureCli, readRecord, recordFile, recordStates,
-  runDo, waitFor, waitForState, workspaceDir,
+  closeShannonTerminals,
+  configure,
+  extensionApi,
+  fixtureArgs,
+  fixtureCli,
+  readRecord,
+  recordFile,
+  recordStates,
+  runDo,
+  waitFor,
+  waitForState,
+  workspaceDir,
 } from './shannon-do-support';
 
 const execFileAsync = promisify(execFile);
@@ -32,8 +42,11 @@ suite('Shannon: Do', () => {
   suiteTeardown(async () => {
     await closeShannonTerminals();
     await configure({
-      'shannon.cli.path': undefined, 'shannon.cli.args': undefined, 'shannon.connectTimeout': undefined,
-      'terminal.integrated.shellIntegration.enabled': undefined, 'terminal.integrated.env.linux': undefined,
+      'shannon.cli.path': undefined,
+      'shannon.cli.args': undefined,
+      'shannon.connectTimeout': undefined,
+      'terminal.integrated.shellIntegration.enabled': undefined,
+      'terminal.integrated.env.linux': undefined,
     });
   });
 
@@ -47,42 +60,75 @@ suite('Shannon: Do', () => {
       assert.equal(hub.store.get(id)?.task, 'add a greeting');
       await waitForState(hub, id, 'completed');
       assert.deepEqual(states.statesOf(id), ['pending', 'running', 'completed']);
-      assert.deepEqual(hub.store.events(id).map((event) => event.kind), [
-        'execution:started', 'skill:started', 'execution:progress', 'file:changed', 'skill:completed', 'execution:completed',
-      ]);
+      assert.deepEqual(
+        hub.store.events(id).map((event) => event.kind),
+        [
+          'execution:started',
+          'skill:started',
+          'execution:progress',
+          'file:changed',
+          'skill:completed',
+          'execution:completed',
+        ],
+      );
       completedSessionId = id;
 
       const start = readRecord(record).find((entry) => entry.type === 'start');
       assert.ok(start, 'the fixture CLI did not run');
-      assert.deepEqual(start.argv, ['do', 'add a greeting', '--dashboard', '--session-id', id, '--record', record, '--scenario', 'complete']);
+      assert.deepEqual(start.argv, [
+        'do',
+        'add a greeting',
+        '--dashboard',
+        '--session-id',
+        id,
+        '--record',
+        record,
+        '--scenario',
+        'complete',
+      ]);
       assert.equal(start.cwd, workspaceDir());
       assert.equal(start.env?.SHANNON_SESSION_ID, id);
       assert.equal(start.env?.SHANNON_HUB_URL, hub.url, 'the terminal did not get the hub address');
       assert.equal(start.env?.SHANNON_HUB_TOKEN, 'set');
-      const launcherDir = (start.env?.PATH ?? '').split(path.delimiter).find((dir) => existsSync(path.join(dir, 'shannon-hub')));
+      const launcherDir = (start.env?.PATH ?? '')
+        .split(path.delimiter)
+        .find((dir) => existsSync(path.join(dir, 'shannon-hub')));
       assert.ok(launcherDir, 'no shannon-hub launcher on the terminal PATH');
       // The launcher works without any `node` on PATH and reaches this window's hub.
       // (Asynchronously: the hub answering it runs in this very process.)
       const statusRun = await execFileAsync(path.join(launcherDir, 'shannon-hub'), ['status'], {
-        encoding: 'utf8', timeout: 20_000,
-        env: { PATH: '/nonexistent', SHANNON_HUB_URL: hub.url, SHANNON_HUB_TOKEN: hub.token, SHANNON_IDE_DIR: process.env.SHANNON_IDE_DIR ?? '' },
+        encoding: 'utf8',
+        timeout: 20_000,
+        env: {
+          PATH: '/nonexistent',
+          SHANNON_HUB_URL: hub.url,
+          SHANNON_HUB_TOKEN: hub.token,
+          SHANNON_IDE_DIR: process.env.SHANNON_IDE_DIR ?? '',
+        },
       });
       assert.match(statusRun.stdout, /answers: yes/);
 
       const terminal = api.terminalFor(id);
       assert.equal(terminal?.name, 'Shannon');
-      await waitFor('the status bar to show the completed run', () => api.statusBar().text === '$(check) Shannon: completed');
+      await waitFor(
+        'the status bar to show the completed run',
+        () => api.statusBar().text === '$(check) Shannon: completed',
+      );
 
       // A notification only when the window is in the background (the rule itself is unit-tested).
       const notified = api.notifications().filter((notice) => notice.sessionId === id);
       if (vscode.window.state.focused) assert.deepEqual(notified, []);
-      else assert.deepEqual(notified.map((notice) => notice.state), ['completed']);
+      else
+        assert.deepEqual(
+          notified.map((notice) => notice.state),
+          ['completed'],
+        );
     } finally {
       states.dispose();
     }
   });
 
-  test('Show Terminal shows the session\'s terminal', async () => {
+  test("Show Terminal shows the session's terminal", async () => {
     assert.ok(completedSessionId, 'depends on the first test');
     const terminal = api.terminalFor(completedSessionId);
     assert.ok(terminal);
@@ -104,7 +150,9 @@ suite('Shannon: Do', () => {
       await waitForState(hub, id, 'completed');
       assert.ok(api.terminalFor(id)?.shellIntegration, 'expected this run to use shell integration');
       terminals.add(api.terminalFor(id));
-      const start = readRecord(record).filter((entry) => entry.type === 'start').pop();
+      const start = readRecord(record)
+        .filter((entry) => entry.type === 'start')
+        .pop();
       assert.equal(start?.argv?.[1], task);
       assert.equal(start?.argv?.[4], id);
       // A reused terminal was created for an earlier session: the id must still be this one.
@@ -114,7 +162,10 @@ suite('Shannon: Do', () => {
     }
     endListener.dispose();
     assert.equal(terminals.size, 1, 'an idle Shannon terminal must be reused');
-    assert.deepEqual(readdirSync(workspaceDir()).filter((name) => name.includes('pwned')), []);
+    assert.deepEqual(
+      readdirSync(workspaceDir()).filter((name) => name.includes('pwned')),
+      [],
+    );
   });
 
   test('hostile task text reaches the CLI as one literal argument (no shell integration: typed, quoted)', async function () {
@@ -129,12 +180,20 @@ suite('Shannon: Do', () => {
         await waitForState(hub, id, 'completed');
         assert.equal(api.terminalFor(id)?.shellIntegration, undefined, 'expected the typed (sendText) path');
         // The next run may reuse this terminal: let the CLI exit first so the shell reads the next line.
-        await waitFor('the fixture to exit', () => readRecord(record).filter((entry) => entry.type === 'exit').length === HOSTILE_TASKS.indexOf(task) + 1);
-        const start = readRecord(record).filter((entry) => entry.type === 'start').pop();
+        await waitFor(
+          'the fixture to exit',
+          () => readRecord(record).filter((entry) => entry.type === 'exit').length === HOSTILE_TASKS.indexOf(task) + 1,
+        );
+        const start = readRecord(record)
+          .filter((entry) => entry.type === 'start')
+          .pop();
         assert.equal(start?.argv?.[1], task);
         assert.equal(start?.env?.SHANNON_SESSION_ID, id);
       }
-      assert.deepEqual(readdirSync(workspaceDir()).filter((name) => name.includes('pwned')), []);
+      assert.deepEqual(
+        readdirSync(workspaceDir()).filter((name) => name.includes('pwned')),
+        [],
+      );
     } finally {
       await closeShannonTerminals();
       await configure({ 'terminal.integrated.shellIntegration.enabled': undefined });
@@ -151,7 +210,11 @@ suite('Shannon: Do', () => {
         'terminal.integrated.defaultProfile.linux': 'shannon-test-shell',
       });
       // The workbench applies the profile asynchronously; new terminals use it once env.shell says so.
-      await waitFor(`the default shell to become ${shell} (is ${vscode.env.shell})`, () => vscode.env.shell === shell, 15_000);
+      await waitFor(
+        `the default shell to become ${shell} (is ${vscode.env.shell})`,
+        () => vscode.env.shell === shell,
+        15_000,
+      );
       try {
         const record = recordFile(`hostile-${path.basename(shell)}`);
         await configure({ 'shannon.cli.args': fixtureArgs(record, '--scenario', 'complete') });
@@ -159,18 +222,32 @@ suite('Shannon: Do', () => {
         for (const [index, task] of tasks.entries()) {
           const id = await runDo(task);
           await waitForState(hub, id, 'completed');
-          await waitFor('the fixture to exit', () => readRecord(record).filter((entry) => entry.type === 'exit').length === index + 1);
-          const start = readRecord(record).filter((entry) => entry.type === 'start').pop();
+          await waitFor(
+            'the fixture to exit',
+            () => readRecord(record).filter((entry) => entry.type === 'exit').length === index + 1,
+          );
+          const start = readRecord(record)
+            .filter((entry) => entry.type === 'start')
+            .pop();
           assert.equal(start?.argv?.[1], task);
           assert.equal(start?.env?.SHANNON_SESSION_ID, id);
           // Make sure the run really happened in that shell (VS Code reports it on the terminal).
-          await waitFor(`the terminal to report ${path.basename(shell)} (reports ${(api.terminalFor(id)?.state as { shell?: string } | undefined)?.shell}, shell integration ${!!api.terminalFor(id)?.shellIntegration})`, () =>
-            (api.terminalFor(id)?.state as { shell?: string } | undefined)?.shell === path.basename(shell), 10_000);
+          await waitFor(
+            `the terminal to report ${path.basename(shell)} (reports ${(api.terminalFor(id)?.state as { shell?: string } | undefined)?.shell}, shell integration ${!!api.terminalFor(id)?.shellIntegration})`,
+            () => (api.terminalFor(id)?.state as { shell?: string } | undefined)?.shell === path.basename(shell),
+            10_000,
+          );
         }
-        assert.deepEqual(readdirSync(workspaceDir()).filter((name) => name.includes('pwned')), []);
+        assert.deepEqual(
+          readdirSync(workspaceDir()).filter((name) => name.includes('pwned')),
+          [],
+        );
       } finally {
         await closeShannonTerminals();
-        await configure({ 'terminal.integrated.profiles.linux': undefined, 'terminal.integrated.defaultProfile.linux': undefined });
+        await configure({
+          'terminal.integrated.profiles.linux': undefined,
+          'terminal.integrated.defaultProfile.linux': undefined,
+        });
         await waitFor('the default shell to be restored', () => vscode.env.shell !== shell, 15_000);
       }
     });
@@ -179,7 +256,11 @@ suite('Shannon: Do', () => {
   test('an empty task cancels quietly; multi-line or over-long tasks are refused; nothing starts', async () => {
     const before = hub.store.list().length;
     for (const task of ['', '   ', 'line one\nline two', 'tab\there', 'x'.repeat(4001)]) {
-      assert.equal(await vscode.commands.executeCommand('shannon.do', { task }), undefined, JSON.stringify(task.slice(0, 20)));
+      assert.equal(
+        await vscode.commands.executeCommand('shannon.do', { task }),
+        undefined,
+        JSON.stringify(task.slice(0, 20)),
+      );
     }
     assert.equal(hub.store.list().length, before);
   });
@@ -250,7 +331,9 @@ suite('Shannon: Do', () => {
 
   test('halt, resume and cancel reach a CLI that declared them', async () => {
     const record = recordFile('steer');
-    await configure({ 'shannon.cli.args': fixtureArgs(record, '--scenario', 'hold', '--capabilities', 'halt,resume,cancel') });
+    await configure({
+      'shannon.cli.args': fixtureArgs(record, '--scenario', 'hold', '--capabilities', 'halt,resume,cancel'),
+    });
     const id = await runDo('steerable run');
     await waitFor('the reporter to declare its capabilities', () => {
       const session = hub.store.get(id);
@@ -265,7 +348,12 @@ suite('Shannon: Do', () => {
     await waitForState(hub, id, 'running');
     assert.equal(await vscode.commands.executeCommand('shannon.cancel', id), 'sent');
     await waitForState(hub, id, 'cancelled');
-    assert.deepEqual(readRecord(record).filter((entry) => entry.type === 'control').map((entry) => entry.command), ['halt', 'resume', 'cancel']);
+    assert.deepEqual(
+      readRecord(record)
+        .filter((entry) => entry.type === 'control')
+        .map((entry) => entry.command),
+      ['halt', 'resume', 'cancel'],
+    );
   });
 
   test('a CLI without capabilities cannot be halted, and Cancel falls back to Ctrl-C in its terminal', async () => {
@@ -281,7 +369,10 @@ suite('Shannon: Do', () => {
     assert.equal(await vscode.commands.executeCommand('shannon.cancel', id), 'ctrl-c');
     const summary = await waitForState(hub, id, 'cancelled');
     assert.equal(summary.exitCode, 130);
-    assert.ok(readRecord(record).some((entry) => entry.type === 'signal' && entry.signal === 'SIGINT'), 'the CLI did not get SIGINT');
+    assert.ok(
+      readRecord(record).some((entry) => entry.type === 'signal' && entry.signal === 'SIGINT'),
+      'the CLI did not get SIGINT',
+    );
     // An ended session is not steered again (its terminal may already run the next one).
     assert.equal(await vscode.commands.executeCommand('shannon.cancel', id), 'unsupported');
   });
@@ -311,17 +402,26 @@ suite('Shannon: Do', () => {
     assert.equal(await vscode.commands.executeCommand('shannon.cancel', a), 'ctrl-c');
     await waitForState(hub, a, 'cancelled');
     assert.equal(hub.store.activeSessionId(), b, 'with nothing unfinished, the most recently started one is active');
-    await waitFor('the status bar to show the cancelled run', () => api.statusBar().text === '$(circle-slash) Shannon: cancelled');
+    await waitFor(
+      'the status bar to show the cancelled run',
+      () => api.statusBar().text === '$(circle-slash) Shannon: cancelled',
+    );
   });
 
   test('a CLI that does not report in time is marked as awaited until its first event', async () => {
     const record = recordFile('late');
-    await configure({ 'shannon.connectTimeout': 1, 'shannon.cli.args': fixtureArgs(record, '--scenario', 'complete', '--delay-ms', '4000') });
+    await configure({
+      'shannon.connectTimeout': 1,
+      'shannon.cli.args': fixtureArgs(record, '--scenario', 'complete', '--delay-ms', '4000'),
+    });
     try {
       const id = await runDo('late reporter');
       await waitFor('waitingForCli', () => hub.store.get(id)?.waitingForCli === true);
       assert.equal(hub.store.get(id)?.state, 'pending');
-      await waitFor('the status bar to say it waits', () => api.statusBar().text === '$(watch) Shannon: waiting for the CLI');
+      await waitFor(
+        'the status bar to say it waits',
+        () => api.statusBar().text === '$(watch) Shannon: waiting for the CLI',
+      );
       const done = await waitForState(hub, id, 'completed');
       assert.ok(!done.waitingForCli, 'waitingForCli must be cleared once the CLI reports');
     } finally {
@@ -333,7 +433,10 @@ suite('Shannon: Do', () => {
     const legacy = hub.status().legacy;
     assert.equal(legacy.state, 'listening', `the legacy endpoint is ${legacy.state}: ${legacy.message ?? ''}`);
     const record = recordFile('legacy');
-    await configure({ 'shannon.cli.path': fixtureCli('legacy'), 'shannon.cli.args': fixtureArgs(record, '--legacy-port', String(legacy.port)) });
+    await configure({
+      'shannon.cli.path': fixtureCli('legacy'),
+      'shannon.cli.args': fixtureArgs(record, '--legacy-port', String(legacy.port)),
+    });
     try {
       const states = recordStates(hub);
       const id = await runDo('legacy run');
@@ -342,9 +445,10 @@ suite('Shannon: Do', () => {
       assert.deepEqual(states.statesOf(id), ['pending', 'running', 'completed']);
       assert.equal(summary.source, 'legacy');
       assert.equal(summary.unauthenticated, true);
-      assert.deepEqual(hub.store.events(id).map((event) => event.kind), [
-        'execution:started', 'skill:started', 'execution:progress', 'file:changed', 'execution:completed',
-      ]);
+      assert.deepEqual(
+        hub.store.events(id).map((event) => event.kind),
+        ['execution:started', 'skill:started', 'execution:progress', 'file:changed', 'execution:completed'],
+      );
     } finally {
       await configure({ 'shannon.cli.path': nativeCli });
     }
@@ -352,29 +456,50 @@ suite('Shannon: Do', () => {
 
   test('Open Session Log opens the session journal', async () => {
     assert.ok(completedSessionId, 'depends on the first test');
-    const file = await waitFor('the journal file', async () =>
-      (await vscode.commands.executeCommand<string | undefined>('shannon.openSessionLog', completedSessionId)) ?? undefined);
+    const file = await waitFor(
+      'the journal file',
+      async () =>
+        (await vscode.commands.executeCommand<string | undefined>('shannon.openSessionLog', completedSessionId)) ??
+        undefined,
+    );
     const editor = vscode.window.activeTextEditor;
     assert.equal(editor?.document.uri.fsPath, file);
-    const lines = editor!.document.getText().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { sessionId: string; kind: string });
+    const lines = editor!.document
+      .getText()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { sessionId: string; kind: string });
     assert.ok(lines.every((line) => line.sessionId === completedSessionId));
     assert.ok(lines.some((line) => line.kind === 'execution:completed'));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   test('Show Hub Status reports the running hub', async () => {
-    const status = await vscode.commands.executeCommand<{ url?: string; state: string; legacy: { state: string } }>('shannon.showHubStatus');
+    const status = await vscode.commands.executeCommand<{ url?: string; state: string; legacy: { state: string } }>(
+      'shannon.showHubStatus',
+    );
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     assert.equal(status.state, 'running');
     assert.equal(status.url, hub.url);
-    assert.match(api.statusBar().tooltip, new RegExp(`Hub: running at \`${hub.url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\``));
+    assert.match(
+      api.statusBar().tooltip,
+      new RegExp(`Hub: running at \`${hub.url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\``),
+    );
   });
 
   test('the hub is discoverable: a lock file with port, token and this workspace folder', async () => {
     const lockFile = hub.status().lockFile;
     assert.ok(lockFile, 'no lock file');
-    assert.equal(path.dirname(lockFile), process.env.SHANNON_IDE_DIR, 'the lock file must live in SHANNON_IDE_DIR during tests');
-    const content = JSON.parse(readFileSync(lockFile, 'utf8')) as { port: number; token: string; workspaceFolders: string[] };
+    assert.equal(
+      path.dirname(lockFile),
+      process.env.SHANNON_IDE_DIR,
+      'the lock file must live in SHANNON_IDE_DIR during tests',
+    );
+    const content = JSON.parse(readFileSync(lockFile, 'utf8')) as {
+      port: number;
+      token: string;
+      workspaceFolders: string[];
+    };
     assert.equal(content.port, hub.port);
     assert.equal(content.token, hub.token);
     assert.deepEqual(content.workspaceFolders, [workspaceDir()]);
@@ -383,6 +508,9 @@ suite('Shannon: Do', () => {
   test('Clear Session History removes finished sessions', async () => {
     assert.ok(hub.store.list().some((session) => session.state === 'completed'));
     assert.equal(await vscode.commands.executeCommand('shannon.clearHistory', { skipConfirmation: true }), true);
-    assert.deepEqual(hub.store.list().filter((session) => ['completed', 'failed', 'cancelled', 'lost'].includes(session.state)), []);
+    assert.deepEqual(
+      hub.store.list().filter((session) => ['completed', 'failed', 'cancelled', 'lost'].includes(session.state)),
+      [],
+    );
   });
 });

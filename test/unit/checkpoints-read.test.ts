@@ -27,17 +27,30 @@ describe('checkpoints: reading the on-disk format', () => {
     assert.equal(checkpoint.metadata?.tracked_files_count, 14);
     assert.equal(checkpoint.file_snapshots?.['notes/todo.txt'], DELETED_SNAPSHOT);
     // Unknown fields survive (loose objects): a newer CLI never loses data on its way to the tree.
-    assert.deepEqual(checkpoint.execution_context, { task: 'add a greeting', session_id: 'do_20251116_153316_856369b4' });
+    assert.deepEqual(checkpoint.execution_context, {
+      task: 'add a greeting',
+      session_id: 'do_20251116_153316_856369b4',
+    });
     assert.deepEqual(
       files.map((f) => [f.path, f.status]),
-      [['README.md', 'modified'], ['notes/todo.txt', 'deleted'], ['src/app.py', 'modified']],
+      [
+        ['README.md', 'modified'],
+        ['notes/todo.txt', 'deleted'],
+        ['src/app.py', 'modified'],
+      ],
     );
     assert.equal(files.find((f) => f.path === 'README.md')?.text, '# Demo\n\nA small project.\n');
   });
 
   it('lists checkpoints newest first and never lists the _contents files', async () => {
     const entries = await listCheckpoints(CURRENT);
-    assert.deepEqual(entries.map((e) => [e.id, e.ok]), [[CURRENT_ID, true], [OLDER_ID, true]]);
+    assert.deepEqual(
+      entries.map((e) => [e.id, e.ok]),
+      [
+        [CURRENT_ID, true],
+        [OLDER_ID, true],
+      ],
+    );
     const names = await fs.readdir(path.join(CURRENT, '.shannon', 'checkpoints'));
     assert.equal(names.filter((n) => n.endsWith('_contents.json')).length, 2, 'the fixture does hold contents files');
     assert.equal(headerIdFromFileName(`${CURRENT_ID}_contents.json`), undefined);
@@ -96,7 +109,13 @@ describe('checkpoints: reading the on-disk format', () => {
 
   it('rejects ids that could form a path', () => {
     for (const id of ['../x', 'a/b', '..', 'a\\b', '']) {
-      const header = { id, label: 'x', timestamp: '2025-11-16T16:00:00', skill_stack: [], git_state: { branch: '', commit: '' } };
+      const header = {
+        id,
+        label: 'x',
+        timestamp: '2025-11-16T16:00:00',
+        skill_stack: [],
+        git_state: { branch: '', commit: '' },
+      };
       assert.equal(CheckpointFile.safeParse(header).success, false, id);
     }
   });

@@ -13,7 +13,12 @@ import { buildSafetyCheckpoint, localIsoTimestamp, snapshotHash, writeCheckpoint
 
 const CP_ID = '11111111-2222-4333-8444-555555555555';
 
-async function writeShannonCheckpoint(folder: string, id: string, snapshots: Record<string, string>, contents: Record<string, string>) {
+async function writeShannonCheckpoint(
+  folder: string,
+  id: string,
+  snapshots: Record<string, string>,
+  contents: Record<string, string>,
+) {
   const dir = path.join(folder, '.shannon', 'checkpoints');
   await fs.mkdir(dir, { recursive: true });
   const header = {
@@ -23,7 +28,15 @@ async function writeShannonCheckpoint(folder: string, id: string, snapshots: Rec
     skill_stack: ['write_file'],
     current_skill: 'write_file',
     file_snapshots: snapshots,
-    git_state: { branch: 'main', commit: 'abc123', stash_id: null, status: '', staged_files: [], modified_files: [], untracked_files: [] },
+    git_state: {
+      branch: 'main',
+      commit: 'abc123',
+      stash_id: null,
+      status: '',
+      staged_files: [],
+      modified_files: [],
+      untracked_files: [],
+    },
     metadata: { project_root: folder, tracked_files_count: 3 },
   };
   await fs.writeFile(path.join(dir, `${id}.json`), JSON.stringify(header, null, 2));
@@ -105,7 +118,10 @@ describe('checkpoints: restore plan', () => {
     await writeShannonCheckpoint(folder, CP_ID, { 'dir.txt': snapshotHash('x') }, { 'dir.txt': 'x' });
     const prepared = await prepareRestore(folder, CP_ID);
     assert.equal(prepared.ok, false);
-    assert.match(!prepared.ok ? prepared.reason : '', /dir\.txt: cannot read current file: exists but is not a regular file/);
+    assert.match(
+      !prepared.ok ? prepared.reason : '',
+      /dir\.txt: cannot read current file: exists but is not a regular file/,
+    );
   });
 });
 
@@ -172,7 +188,10 @@ describe('checkpoints: path-escape refusal', () => {
 
   it('accepts ordinary nested paths, existing or not', async () => {
     assert.deepEqual(await resolveInsideFolder(folder, 'ok.txt'), { ok: true, absPath: path.join(folder, 'ok.txt') });
-    assert.deepEqual(await resolveInsideFolder(folder, 'a/b/c.ts'), { ok: true, absPath: path.join(folder, 'a', 'b', 'c.ts') });
+    assert.deepEqual(await resolveInsideFolder(folder, 'a/b/c.ts'), {
+      ok: true,
+      absPath: path.join(folder, 'a', 'b', 'c.ts'),
+    });
     assert.deepEqual(checkRelativePath('./src//x.ts'), { ok: true, segments: ['src', 'x.ts'] });
   });
 });
@@ -193,7 +212,12 @@ describe('checkpoints: safety checkpoint', () => {
     await writeShannonCheckpoint(
       folder,
       CP_ID,
-      { 'edited.txt': snapshotHash('original\n'), 'added.txt': DELETED_SNAPSHOT, 'gone.txt': snapshotHash('gone\n'), 'same.txt': snapshotHash('same\n') },
+      {
+        'edited.txt': snapshotHash('original\n'),
+        'added.txt': DELETED_SNAPSHOT,
+        'gone.txt': snapshotHash('gone\n'),
+        'same.txt': snapshotHash('same\n'),
+      },
       { 'edited.txt': 'original\n', 'gone.txt': 'gone\n', 'same.txt': 'same\n' },
     );
     const prepared = await prepareRestore(folder, CP_ID);
@@ -218,9 +242,13 @@ describe('checkpoints: safety checkpoint', () => {
     assert.equal(checkpoint.git_state.commit, '', 'never runs git, so no commit is claimed');
     // The raw file keeps Shannon's snake_case names.
     const raw = JSON.parse(await fs.readFile(path.join(folder, '.shannon', 'checkpoints', `${id}.json`), 'utf8'));
-    for (const key of ['id', 'label', 'timestamp', 'skill_stack', 'git_state', 'file_snapshots', 'restored_from']) assert.ok(key in raw, key);
+    for (const key of ['id', 'label', 'timestamp', 'skill_stack', 'git_state', 'file_snapshots', 'restored_from'])
+      assert.ok(key in raw, key);
     // And it is listed next to the original, newest first.
-    assert.deepEqual((await listCheckpoints(folder)).map((e) => e.id), [id, CP_ID]);
+    assert.deepEqual(
+      (await listCheckpoints(folder)).map((e) => e.id),
+      [id, CP_ID],
+    );
   });
 
   it('restoring the safety checkpoint plans the exact inverse of the restore', async () => {

@@ -3,7 +3,12 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { listCheckpoints } from '../../src/checkpoints/read';
 import { formatRelativeTime } from '../../src/checkpoints/relative-time';
-import { buildCheckpointTree, checkpointDetails, type CheckpointNode, type DiskListing } from '../../src/checkpoints/tree-model';
+import {
+  buildCheckpointTree,
+  checkpointDetails,
+  type CheckpointNode,
+  type DiskListing,
+} from '../../src/checkpoints/tree-model';
 import type { SessionSummary } from '../../src/protocol/session';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'checkpoints');
@@ -11,10 +16,25 @@ const CURRENT = path.join(FIXTURES, 'current');
 const CURRENT_ID = '3f6c2a9e-8b1d-4c57-9e2f-6a1b0c4d7e85';
 const OLDER_ID = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
-function session(id: string, checkpoints: SessionSummary['checkpoints'], state: SessionSummary['state'] = 'running'): SessionSummary {
+function session(
+  id: string,
+  checkpoints: SessionSummary['checkpoints'],
+  state: SessionSummary['state'] = 'running',
+): SessionSummary {
   return {
-    id, state, source: 'native', unauthenticated: false, task: `task of ${id}`, createdAt: '2025-11-16T15:33:16Z',
-    lastSeq: 1, eventCount: 1, skills: [], checkpoints, filesChanged: [], capabilities: [], reporterConnected: true,
+    id,
+    state,
+    source: 'native',
+    unauthenticated: false,
+    task: `task of ${id}`,
+    createdAt: '2025-11-16T15:33:16Z',
+    lastSeq: 1,
+    eventCount: 1,
+    skills: [],
+    checkpoints,
+    filesChanged: [],
+    capabilities: [],
+    reporterConnected: true,
   };
 }
 
@@ -27,18 +47,27 @@ describe('checkpoints: tree model', () => {
     const listing = await disk(CURRENT, 'current');
     const roots = buildCheckpointTree(
       [
-        session('do_old', [{ id: 'live-only-1', label: 'before_edit', ts: '2025-11-16T15:00:00Z', files: ['a.txt'] }], 'completed'),
-        session('do_active', [{ id: CURRENT_ID, label: 'before_write_file', skillName: 'write_file', ts: '2025-11-16T15:33:20Z' }]),
+        session(
+          'do_old',
+          [{ id: 'live-only-1', label: 'before_edit', ts: '2025-11-16T15:00:00Z', files: ['a.txt'] }],
+          'completed',
+        ),
+        session('do_active', [
+          { id: CURRENT_ID, label: 'before_write_file', skillName: 'write_file', ts: '2025-11-16T15:33:20Z' },
+        ]),
         session('do_empty', [], 'completed'),
       ],
       'do_active',
       [listing],
     );
-    assert.deepEqual(roots.map((r) => [r.kind, r.key]), [
-      ['session', 'session/do_active'],
-      ['session', 'session/do_old'],
-      ['folder', `folder/${CURRENT}`],
-    ]);
+    assert.deepEqual(
+      roots.map((r) => [r.kind, r.key]),
+      [
+        ['session', 'session/do_active'],
+        ['session', 'session/do_old'],
+        ['folder', `folder/${CURRENT}`],
+      ],
+    );
     const active = roots[0];
     assert.ok(active.kind === 'session' && active.active);
     const live = active.children[0];
@@ -47,7 +76,10 @@ describe('checkpoints: tree model', () => {
     // The matched checkpoint is not listed a second time under "On disk".
     const folderNode = roots[2];
     assert.ok(folderNode.kind === 'folder');
-    assert.deepEqual(folderNode.children.map((c) => c.kind === 'checkpoint' ? c.checkpointId : c.label), [OLDER_ID]);
+    assert.deepEqual(
+      folderNode.children.map((c) => (c.kind === 'checkpoint' ? c.checkpointId : c.label)),
+      [OLDER_ID],
+    );
 
     const liveOnly = roots[1].kind === 'session' ? roots[1].children[0] : undefined;
     assert.equal(liveOnly?.folder, undefined);

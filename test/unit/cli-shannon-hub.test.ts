@@ -22,7 +22,6 @@ interface Result {
   stderr: string;
 }
 
-
 describe('shannon-hub command (bundled)', function () {
   this.timeout(60_000);
   let work: string;
@@ -44,7 +43,11 @@ describe('shannon-hub command (bundled)', function () {
   }
 
   function start(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): ChildProcess {
-    const child = spawn(process.execPath, [cli, ...args], { env: options.env ?? cleanEnv(), cwd: options.cwd ?? work, stdio: 'pipe' });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: options.env ?? cleanEnv(),
+      cwd: options.cwd ?? work,
+      stdio: 'pipe',
+    });
     children.add(child);
     child.on('exit', () => children.delete(child));
     return child;
@@ -67,7 +70,8 @@ describe('shannon-hub command (bundled)', function () {
     });
   }
 
-  const run = (args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) => finished(start(args, options));
+  const run = (args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) =>
+    finished(start(args, options));
 
   /** One line on stderr, starting with the command name. */
   function assertOneLineError(result: Result, pattern: RegExp): void {
@@ -98,7 +102,11 @@ describe('shannon-hub command (bundled)', function () {
 
   beforeEach(async () => {
     lockDir = mkdtempSync(join(work, 'ide-'));
-    hub = await startHub({ journalDir: mkdtempSync(join(work, 'journal-')), version: 'cli-test-hub', lostGraceMs: 60_000 });
+    hub = await startHub({
+      journalDir: mkdtempSync(join(work, 'journal-')),
+      version: 'cli-test-hub',
+      lostGraceMs: 60_000,
+    });
   });
 
   afterEach(async () => {
@@ -119,7 +127,12 @@ describe('shannon-hub command (bundled)', function () {
       let firstLine = '';
       child.stdout!.on('data', (chunk: Buffer) => (firstLine += chunk.toString()));
       await waitFor('the ready line', () => firstLine.includes('\n'));
-      const ready = JSON.parse(firstLine.split('\n')[0]) as { url: string; token: string; pid: number; journal: string };
+      const ready = JSON.parse(firstLine.split('\n')[0]) as {
+        url: string;
+        token: string;
+        pid: number;
+        journal: string;
+      };
       assert.deepEqual(Object.keys(ready).sort(), ['journal', 'pid', 'token', 'url']);
       assert.match(ready.url, /^ws:\/\/127\.0\.0\.1:\d+$/);
       assert.ok(ready.token.length >= 32);
@@ -128,7 +141,10 @@ describe('shannon-hub command (bundled)', function () {
 
       const env = cleanEnv({ SHANNON_HUB_URL: ready.url, SHANNON_HUB_TOKEN: ready.token });
       for (let i = 1; i <= 3; i += 1) {
-        const emitted = await run(['emit', 'log', '--session', 'served', '--data', JSON.stringify({ message: `line ${i}` })], { env });
+        const emitted = await run(
+          ['emit', 'log', '--session', 'served', '--data', JSON.stringify({ message: `line ${i}` })],
+          { env },
+        );
         assert.equal(emitted.code, 0, emitted.stderr);
       }
       child.kill('SIGTERM');
@@ -136,8 +152,14 @@ describe('shannon-hub command (bundled)', function () {
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout.trim().split('\n').length, 1, 'stdout holds only the ready line');
       assert.match(result.stderr, /hub stopped/);
-      const lines = readFileSync(join(journal, journalFileName('served')), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-      assert.deepEqual(lines.map((event) => event.data.message), ['line 1', 'line 2', 'line 3']);
+      const lines = readFileSync(join(journal, journalFileName('served')), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      assert.deepEqual(
+        lines.map((event) => event.data.message),
+        ['line 1', 'line 2', 'line 3'],
+      );
     });
 
     it('exits 0 on SIGINT too, and refuses a bad port with exit 2', async () => {
@@ -157,12 +179,20 @@ describe('shannon-hub command (bundled)', function () {
 
   describe('emit', () => {
     it('reports one event, waits for its ack and prints the session and seq', async () => {
-      const result = await run(['emit', 'execution:started', '--data', '{"task":"from the cli"}', '--session', 'emit-1'], { env: hubEnv() });
+      const result = await run(
+        ['emit', 'execution:started', '--data', '{"task":"from the cli"}', '--session', 'emit-1'],
+        { env: hubEnv() },
+      );
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(JSON.parse(result.stdout), { sessionId: 'emit-1', seq: 1 });
-      assert.deepEqual(events('emit-1').map((e) => [e.kind, e.data.task]), [['execution:started', 'from the cli']]);
+      assert.deepEqual(
+        events('emit-1').map((e) => [e.kind, e.data.task]),
+        [['execution:started', 'from the cli']],
+      );
 
-      const second = await run(['emit', 'execution:progress', '--data', '{"progress":40}'], { env: hubEnv({ SHANNON_SESSION_ID: 'emit-1' }) });
+      const second = await run(['emit', 'execution:progress', '--data', '{"progress":40}'], {
+        env: hubEnv({ SHANNON_SESSION_ID: 'emit-1' }),
+      });
       assert.equal(second.code, 0, second.stderr);
       assert.deepEqual(JSON.parse(second.stdout), { sessionId: 'emit-1', seq: 2 });
       assert.equal(hub!.store.get('emit-1')?.progress, 40);
@@ -172,13 +202,33 @@ describe('shannon-hub command (bundled)', function () {
       const quick = await startHub({ lostGraceMs: 50, version: 'quick-lost-hub' });
       try {
         const env = cleanEnv({ SHANNON_HUB_URL: quick.url, SHANNON_HUB_TOKEN: quick.token });
-        const emitted = await run(['emit', 'execution:started', '--data', '{"task":"scripted"}', '--session', 'between-emits'], { env });
+        const emitted = await run(
+          ['emit', 'execution:started', '--data', '{"task":"scripted"}', '--session', 'between-emits'],
+          { env },
+        );
         assert.equal(emitted.code, 0, emitted.stderr);
         // A control reporter that disconnects plainly after the emit: it goes lost after the short grace.
         const control = new WebSocket(quick.url, { headers: { authorization: `Bearer ${quick.token}` } });
         await new Promise((resolve, reject) => control.once('open', resolve).once('error', reject));
-        control.send(JSON.stringify({ type: 'hello', protocol: 1, role: 'reporter', client: { name: 'control', version: '1', pid: process.pid }, sessionId: 'control' }));
-        control.send(JSON.stringify({ type: 'event', sessionId: 'control', seq: 1, ts: new Date().toISOString(), kind: 'execution:started', data: {} }));
+        control.send(
+          JSON.stringify({
+            type: 'hello',
+            protocol: 1,
+            role: 'reporter',
+            client: { name: 'control', version: '1', pid: process.pid },
+            sessionId: 'control',
+          }),
+        );
+        control.send(
+          JSON.stringify({
+            type: 'event',
+            sessionId: 'control',
+            seq: 1,
+            ts: new Date().toISOString(),
+            kind: 'execution:started',
+            data: {},
+          }),
+        );
         await waitFor('the control session to exist', () => quick.store.get('control')?.state === 'running');
         control.close(1000, 'done');
         await waitFor('the control session to be lost', () => quick.store.get('control')?.state === 'lost');
@@ -201,7 +251,9 @@ describe('shannon-hub command (bundled)', function () {
       const project = join(work, 'project');
       mkdirSync(join(project, 'src'), { recursive: true });
       hub = await startHub({ lockFile: { dir: lockDir, workspaceFolders: [project] }, version: 'locked-hub' });
-      const result = await run(['emit', 'log', '--data', '{"message":"via lock file"}', '--session', 'locked'], { cwd: join(project, 'src') });
+      const result = await run(['emit', 'log', '--data', '{"message":"via lock file"}', '--session', 'locked'], {
+        cwd: join(project, 'src'),
+      });
       assert.equal(result.code, 0, result.stderr);
       assert.equal(events('locked')[0].data.message, 'via lock file');
 
@@ -234,14 +286,18 @@ describe('shannon-hub command (bundled)', function () {
       assert.equal(none.code, 3);
       assertOneLineError(none, /no hub found: .*no running hub has a lock file/);
 
-      const refused = await run(['emit', 'log', '--data', '{"message":"x"}'], { env: hubEnv({ SHANNON_HUB_TOKEN: 'not-the-token' }) });
+      const refused = await run(['emit', 'log', '--data', '{"message":"x"}'], {
+        env: hubEnv({ SHANNON_HUB_TOKEN: 'not-the-token' }),
+      });
       assert.equal(refused.code, 4);
       assertOneLineError(refused, /token refused: .*HTTP 401/);
 
       const closedPort = hub!.url;
       await hub!.dispose();
       hub = undefined;
-      const gone = await run(['emit', 'log', '--data', '{"message":"x"}'], { env: cleanEnv({ SHANNON_HUB_URL: closedPort, SHANNON_HUB_TOKEN: 'whatever' }) });
+      const gone = await run(['emit', 'log', '--data', '{"message":"x"}'], {
+        env: cleanEnv({ SHANNON_HUB_URL: closedPort, SHANNON_HUB_TOKEN: 'whatever' }),
+      });
       assert.equal(gone.code, 4);
       assertOneLineError(gone, /cannot connect to ws:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);
     });
@@ -251,7 +307,18 @@ describe('shannon-hub command (bundled)', function () {
     const node = (script: string) => [process.execPath, '-e', script];
 
     it('passes output through, reports started and completed, and exits 0', async () => {
-      const result = await run(['run', '--task', 'say hi', '--session', 'run-ok', '--', ...node('console.log("to stdout"); console.error("to stderr")')], { env: hubEnv() });
+      const result = await run(
+        [
+          'run',
+          '--task',
+          'say hi',
+          '--session',
+          'run-ok',
+          '--',
+          ...node('console.log("to stdout"); console.error("to stderr")'),
+        ],
+        { env: hubEnv() },
+      );
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout, 'to stdout\n');
       assert.equal(result.stderr, 'to stderr\n');
@@ -268,7 +335,7 @@ describe('shannon-hub command (bundled)', function () {
       assert.equal(hub!.store.get('run-ok')?.state, 'completed');
     });
 
-    it('exits with the command\'s code and reports execution:failed', async () => {
+    it("exits with the command's code and reports execution:failed", async () => {
       const result = await run(['run', '--session', 'run-fail', '--', ...node('process.exit(1)')], { env: hubEnv() });
       assert.equal(result.code, 1);
       const final = events('run-fail').at(-1)!;
@@ -287,7 +354,9 @@ describe('shannon-hub command (bundled)', function () {
     });
 
     it('forwards SIGINT to the command, reports cancelled and exits 130', async () => {
-      const child = start(['run', '--session', 'run-sigint', '--', ...node('setTimeout(() => {}, 60000)')], { env: hubEnv() });
+      const child = start(['run', '--session', 'run-sigint', '--', ...node('setTimeout(() => {}, 60000)')], {
+        env: hubEnv(),
+      });
       const done = finished(child);
       await waitFor('execution:started', () => events('run-sigint').length === 1);
       child.kill('SIGINT');
@@ -299,7 +368,10 @@ describe('shannon-hub command (bundled)', function () {
     });
 
     it('forwards SIGTERM to the command and exits 128 + 15 with execution:failed', async () => {
-      const child = start(['run', '--session', 'run-sigterm', '--', ...node('console.log("ready"); setTimeout(() => {}, 60000)')], { env: hubEnv() });
+      const child = start(
+        ['run', '--session', 'run-sigterm', '--', ...node('console.log("ready"); setTimeout(() => {}, 60000)')],
+        { env: hubEnv() },
+      );
       let output = '';
       child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const done = finished(child);
@@ -319,15 +391,23 @@ describe('shannon-hub command (bundled)', function () {
       // terminal's shell is pinned to bash, and `-e` hands back the command's own exit code.
       if (!existsSync('/usr/bin/script') || !existsSync('/bin/bash')) this.skip();
       // The command counts SIGINTs during a short cleanup, then reports the count and exits 130.
-      const script = 'let n = 0; process.on("SIGINT", () => { if (n++ === 0) setTimeout(() => { console.log("sigints=" + n); process.exit(130); }, 500); }); console.log("ready"); setTimeout(() => {}, 60000)';
+      const script =
+        'let n = 0; process.on("SIGINT", () => { if (n++ === 0) setTimeout(() => { console.log("sigints=" + n); process.exit(130); }, 500); }); console.log("ready"); setTimeout(() => {}, 60000)';
       const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
       const line = [process.execPath, cli, 'run', '--session', 'run-tty', '--', ...node(script)].map(quote).join(' ');
-      const terminal = spawn('script', ['-qfec', line, '/dev/null'], { env: hubEnv({ SHELL: '/bin/bash' }), cwd: work, stdio: 'pipe' });
+      const terminal = spawn('script', ['-qfec', line, '/dev/null'], {
+        env: hubEnv({ SHELL: '/bin/bash' }),
+        cwd: work,
+        stdio: 'pipe',
+      });
       children.add(terminal);
       let output = '';
       terminal.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const done = finished(terminal);
-      await waitFor('the command to be ready on the terminal', () => output.includes('ready') && events('run-tty').length === 1);
+      await waitFor(
+        'the command to be ready on the terminal',
+        () => output.includes('ready') && events('run-tty').length === 1,
+      );
       terminal.stdin!.write('\x03'); // Ctrl-C typed on the terminal
       const result = await done;
       assert.match(output, /sigints=1\r?\n/);
@@ -338,7 +418,8 @@ describe('shannon-hub command (bundled)', function () {
     });
 
     it('declares cancel and interrupts the command with SIGINT when the hub sends a cancel control', async () => {
-      const script = 'process.on("SIGINT", () => { console.log("got SIGINT"); process.exit(130); }); console.log("ready"); setTimeout(() => {}, 60000)';
+      const script =
+        'process.on("SIGINT", () => { console.log("got SIGINT"); process.exit(130); }); console.log("ready"); setTimeout(() => {}, 60000)';
       const child = start(['run', '--session', 'run-cancel', '--', ...node(script)], { env: hubEnv() });
       let output = '';
       child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -355,7 +436,7 @@ describe('shannon-hub command (bundled)', function () {
       assert.equal(hub!.store.get('run-cancel')?.state, 'cancelled');
     });
 
-    it('finishes with the command\'s exit code when the hub goes away during the run', async () => {
+    it("finishes with the command's exit code when the hub goes away during the run", async () => {
       const marker = join(work, `go-${Date.now()}`);
       const script = `const fs = require("fs"); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(marker)})) { clearInterval(t); console.log("done"); process.exit(5); } }, 20)`;
       const child = start(['run', '--session', 'run-hub-gone', '--', ...node(script)], { env: hubEnv() });
@@ -374,7 +455,9 @@ describe('shannon-hub command (bundled)', function () {
       const closedPort = hub!.url;
       await hub!.dispose();
       hub = undefined;
-      const result = await run(['run', '--', ...node('console.log("work done"); process.exit(3)')], { env: cleanEnv({ SHANNON_HUB_URL: closedPort, SHANNON_HUB_TOKEN: 't' }) });
+      const result = await run(['run', '--', ...node('console.log("work done"); process.exit(3)')], {
+        env: cleanEnv({ SHANNON_HUB_URL: closedPort, SHANNON_HUB_TOKEN: 't' }),
+      });
       assert.equal(result.code, 3);
       assert.equal(result.stdout, 'work done\n');
       assertOneLineError(result, /cannot connect to .*; running without reporting/);
@@ -385,7 +468,9 @@ describe('shannon-hub command (bundled)', function () {
     });
 
     it('exits 127 for a command that does not exist, and 2 without a command', async () => {
-      const missing = await run(['run', '--session', 'run-missing', '--', 'no-such-command-shannon-test'], { env: hubEnv() });
+      const missing = await run(['run', '--session', 'run-missing', '--', 'no-such-command-shannon-test'], {
+        env: hubEnv(),
+      });
       assert.equal(missing.code, 127);
       assert.match(missing.stderr, /cannot run no-such-command-shannon-test: ENOENT/);
       assert.equal(events('run-missing').at(-1)?.kind, 'execution:failed');
@@ -410,7 +495,13 @@ describe('shannon-hub command (bundled)', function () {
       assert.match(result.stdout, /source: +environment/);
       assert.match(result.stdout, /answers: yes \(hub cli-test-hub, protocol 1\)/);
       const json = await run(['status', '--json'], { env: hubEnv() });
-      assert.deepEqual(JSON.parse(json.stdout), { url: hub!.url, source: 'env', answers: true, hubVersion: 'cli-test-hub', protocol: 1 });
+      assert.deepEqual(JSON.parse(json.stdout), {
+        url: hub!.url,
+        source: 'env',
+        answers: true,
+        hubVersion: 'cli-test-hub',
+        protocol: 1,
+      });
       assert.equal(hub!.store.list().length, 0, 'status creates no session');
     });
 

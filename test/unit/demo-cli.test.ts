@@ -14,7 +14,6 @@ import { waitFor } from './wait';
 const DEMO = join(__dirname, '..', 'fixtures', 'cli', 'demo-shannon.mjs');
 const README = '# Sample\n\nBefore the demo.\n';
 
-
 describe('demo Shannon CLI (npm start)', function () {
   this.timeout(30_000);
   let hub: Hub;
@@ -32,11 +31,15 @@ describe('demo Shannon CLI (npm start)', function () {
   });
 
   function runDemo(sessionId: string, stepMs: number) {
-    const child = spawn(process.execPath, [DEMO, 'do', 'document the greeting', '--dashboard', '--session-id', sessionId, '--step-ms', String(stepMs)], {
-      cwd: folder,
-      env: { ...process.env, SHANNON_HUB_URL: hub.url, SHANNON_HUB_TOKEN: hub.token, SHANNON_SESSION_ID: sessionId },
-      stdio: 'pipe',
-    });
+    const child = spawn(
+      process.execPath,
+      [DEMO, 'do', 'document the greeting', '--dashboard', '--session-id', sessionId, '--step-ms', String(stepMs)],
+      {
+        cwd: folder,
+        env: { ...process.env, SHANNON_HUB_URL: hub.url, SHANNON_HUB_TOKEN: hub.token, SHANNON_SESSION_ID: sessionId },
+        stdio: 'pipe',
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     return { child, exited };
   }
@@ -49,9 +52,15 @@ describe('demo Shannon CLI (npm start)', function () {
       return current?.state === 'completed' ? current : undefined;
     });
     assert.equal(session.task, 'document the greeting');
-    assert.deepEqual(session.skills.map((skill) => [skill.name, skill.status]), [
-      ['analyze_codebase', 'completed'], ['plan_changes', 'completed'], ['write_file', 'completed'], ['validate', 'completed'],
-    ]);
+    assert.deepEqual(
+      session.skills.map((skill) => [skill.name, skill.status]),
+      [
+        ['analyze_codebase', 'completed'],
+        ['plan_changes', 'completed'],
+        ['write_file', 'completed'],
+        ['validate', 'completed'],
+      ],
+    );
     assert.equal(session.progress, 100);
     assert.deepEqual(session.filesChanged, ['README.md']);
     assert.equal(session.checkpoints.length, 1);
@@ -62,14 +71,23 @@ describe('demo Shannon CLI (npm start)', function () {
     const loaded = await loadCheckpoint(folder, session.checkpoints[0].id);
     assert.ok(loaded.ok, loaded.ok ? '' : loaded.reason);
     assert.equal(loaded.loaded.checkpoint.label, 'before_write_file');
-    assert.deepEqual(loaded.loaded.files.map((file) => [file.path, file.status, file.text]), [['README.md', 'modified', README]]);
-    assert.notEqual(readFileSync(join(folder, 'README.md'), 'utf8'), README, 'the demo edited the file after the checkpoint');
+    assert.deepEqual(
+      loaded.loaded.files.map((file) => [file.path, file.status, file.text]),
+      [['README.md', 'modified', README]],
+    );
+    assert.notEqual(
+      readFileSync(join(folder, 'README.md'), 'utf8'),
+      README,
+      'the demo edited the file after the checkpoint',
+    );
   });
 
   it('obeys halt, resume and cancel from the hub, and ends with 130 on cancel', async () => {
     const id = 'do_20261125_120000_demo0002';
     const { exited } = runDemo(id, 150);
-    await waitFor('the demo to report and declare its capabilities', () => hub.store.get(id)?.capabilities.includes('cancel'));
+    await waitFor('the demo to report and declare its capabilities', () =>
+      hub.store.get(id)?.capabilities.includes('cancel'),
+    );
     assert.equal(hub.sendControl(id, 'halt'), true);
     await waitFor('halted', () => hub.store.get(id)?.state === 'halted');
     assert.equal(hub.sendControl(id, 'resume'), true);

@@ -69,7 +69,10 @@ describe('hub journal', () => {
     await hub.dispose(); // flushes the journal
     const seqs = journalSeqs(dir, sid);
     assert.equal(seqs.length, total);
-    assert.ok(seqs.every((seq, i) => seq === i + 1), 'each seq once, in order');
+    assert.ok(
+      seqs.every((seq, i) => seq === i + 1),
+      'each seq once, in order',
+    );
   });
 
   it('reloads sessions after a restart; a session that was running becomes lost; reporters learn lastSeq', async () => {
@@ -100,10 +103,16 @@ describe('hub journal', () => {
     assert.equal(done.task, 'finish me');
     assert.deepEqual(done.skills, before?.skills);
     assert.equal(done.createdAt, before?.createdAt, 'metadata comes back from the index');
-    assert.deepEqual(hub2.store.events('done').map((e) => e.seq), [1, 2, 3, 4]);
+    assert.deepEqual(
+      hub2.store.events('done').map((e) => e.seq),
+      [1, 2, 3, 4],
+    );
     const busy = hub2.store.get('busy')!;
     assert.equal(busy.state, 'lost');
-    assert.deepEqual(busy.checkpoints.map((c) => c.id), ['cp1']);
+    assert.deepEqual(
+      busy.checkpoints.map((c) => c.id),
+      ['cp1'],
+    );
     assert.equal(hub2.store.get('do_pending')?.task, 'never reported');
     assert.ok(fx.log.has('info', /session busy: running -> lost \(hub restarted/));
 
@@ -117,7 +126,10 @@ describe('hub journal', () => {
     const sub = await fx.client(hub2);
     sub.hello({ role: 'subscriber', sessionId: 'done' });
     await waitFor(() => sub.frames.some((f) => f.type === 'stored'), 'replay of a reloaded session');
-    assert.deepEqual((sub.frames.find((f) => f.type === 'stored')!.events as { seq: number }[]).map((e) => e.seq), [1, 2, 3, 4]);
+    assert.deepEqual(
+      (sub.frames.find((f) => f.type === 'stored')!.events as { seq: number }[]).map((e) => e.seq),
+      [1, 2, 3, 4],
+    );
   });
 
   it('skips a torn last line and an invalid line, reports both, and repairs the file for later appends', async () => {
@@ -128,7 +140,10 @@ describe('hub journal', () => {
     writeFileSync(join(dir, journalFileName(sid)), content);
 
     const hub = await fx.hub({ journalDir: dir });
-    assert.deepEqual(hub.store.events(sid).map((e) => e.seq), [1, 2, 3]);
+    assert.deepEqual(
+      hub.store.events(sid).map((e) => e.seq),
+      [1, 2, 3],
+    );
     assert.ok(fx.log.has('warn', /torn last line/));
     assert.ok(fx.log.has('warn', /line 2: not a valid event, skipped/));
 
@@ -153,7 +168,10 @@ describe('hub journal', () => {
     client.hello();
     await client.welcome();
     for (const [i, id] of ['f1', 'f2', 'f3'].entries()) {
-      client.send({ type: 'events', events: [{ ...event(id, 1, 'execution:completed', { success: true }), ts: `2026-01-01T00:00:0${i}.000Z` }] });
+      client.send({
+        type: 'events',
+        events: [{ ...event(id, 1, 'execution:completed', { success: true }), ts: `2026-01-01T00:00:0${i}.000Z` }],
+      });
       await client.acked(id, 1);
     }
     client.send({ type: 'event', ...event('live', 1, 'execution:started') });
@@ -163,12 +181,24 @@ describe('hub journal', () => {
 
     const hub2 = await fx.hub({ journalDir: dir, retention: { maxSessions: 3, maxBytes: 10_000_000 } });
     await waitFor(() => !existsSync(join(dir, journalFileName('f1'))), 'the oldest finished session file to go');
-    assert.deepEqual(hub2.store.list().map((s) => s.id).sort(), ['f2', 'f3', 'live']);
+    assert.deepEqual(
+      hub2.store
+        .list()
+        .map((s) => s.id)
+        .sort(),
+      ['f2', 'f3', 'live'],
+    );
 
     await hub2.store.clearHistory();
-    assert.deepEqual(hub2.store.list().map((s) => s.id), []);
+    assert.deepEqual(
+      hub2.store.list().map((s) => s.id),
+      [],
+    );
     await hub2.dispose();
-    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.jsonl')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.endsWith('.jsonl')),
+      [],
+    );
     const hub3 = await fx.hub({ journalDir: dir });
     assert.deepEqual(hub3.store.list(), [], 'nothing comes back after clearHistory');
   });

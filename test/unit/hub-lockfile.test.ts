@@ -32,7 +32,14 @@ describe('hub lock file', () => {
     assert.equal(statSync(path).mode & 0o777, 0o600);
     const lock = LockFile.parse(JSON.parse(readFileSync(path, 'utf8')));
     assert.deepEqual(
-      { port: lock.port, pid: lock.pid, token: lock.token, url: lock.url, folders: lock.workspaceFolders, protocol: lock.protocol },
+      {
+        port: lock.port,
+        pid: lock.pid,
+        token: lock.token,
+        url: lock.url,
+        folders: lock.workspaceFolders,
+        protocol: lock.protocol,
+      },
       { port: hub.port, pid: process.pid, token: hub.token, url: hub.url, folders: ['/work/project'], protocol: 1 },
     );
     assert.equal(hub.status().lockFile, path);
@@ -62,9 +69,17 @@ describe('hub lock file', () => {
     chmodSync(join(dir, '3-4.json'), 0o644);
     writeFileSync(join(dir, 'notes.txt'), 'hello');
     const skipped: string[] = [];
-    const found = readLockFiles(dir, (file, reason) => skipped.push(`${file.split('/').pop()}: ${reason.split(':')[0]}`));
-    assert.deepEqual(found.map((f) => f.file), [live]);
-    assert.deepEqual(skipped.sort(), ['1-2.json: invalid', `${stalePid}-4101.json: stale`, '3-4.json: unreadable'].sort());
+    const found = readLockFiles(dir, (file, reason) =>
+      skipped.push(`${file.split('/').pop()}: ${reason.split(':')[0]}`),
+    );
+    assert.deepEqual(
+      found.map((f) => f.file),
+      [live],
+    );
+    assert.deepEqual(
+      skipped.sort(),
+      ['1-2.json: invalid', `${stalePid}-4101.json: stale`, '3-4.json: unreadable'].sort(),
+    );
     assert.deepEqual(readLockFiles(join(dir, 'missing')), []);
   });
 
@@ -77,35 +92,59 @@ describe('hub lock file', () => {
     assert.equal(statSync(file).mode & 0o777, 0o600);
   });
 
-  it('readers ignore a lock file that other users can write: it could point reporters at anyone\'s hub', () => {
+  it("readers ignore a lock file that other users can write: it could point reporters at anyone's hub", () => {
     const dir = fx.tempDir();
-    const planted = writeLockFile({ dir, port: 4400, token: 't', url: 'ws://127.0.0.1:4400', workspaceFolders: ['/a'] });
+    const planted = writeLockFile({
+      dir,
+      port: 4400,
+      token: 't',
+      url: 'ws://127.0.0.1:4400',
+      workspaceFolders: ['/a'],
+    });
     chmodSync(planted, 0o666);
     const skipped: string[] = [];
-    assert.deepEqual(readLockFiles(dir, (file, reason) => skipped.push(reason)), []);
+    assert.deepEqual(
+      readLockFiles(dir, (file, reason) => skipped.push(reason)),
+      [],
+    );
     assert.deepEqual(skipped, ['ignored: writable by other users (mode 666)']);
   });
 
-  it('refuses another user\'s lock folder and ignores their lock files (as root, which can make them)', function () {
+  it("refuses another user's lock folder and ignores their lock files (as root, which can make them)", function () {
     if (process.getuid?.() !== 0) this.skip();
     const nobody = 65534;
     const theirs = join(fx.tempDir(), 'theirs');
     mkdirSync(theirs, { mode: 0o700 });
     chownSync(theirs, nobody, nobody);
-    assert.throws(() => writeLockFile({ dir: theirs, port: 4500, token: 't', url: 'ws://127.0.0.1:4500', workspaceFolders: [] }), /belongs to another user \(uid 65534\)/);
+    assert.throws(
+      () => writeLockFile({ dir: theirs, port: 4500, token: 't', url: 'ws://127.0.0.1:4500', workspaceFolders: [] }),
+      /belongs to another user \(uid 65534\)/,
+    );
 
     const dir = fx.tempDir();
-    const foreign = writeLockFile({ dir, port: 4501, token: 't', url: 'ws://127.0.0.1:4501', workspaceFolders: ['/a'] });
+    const foreign = writeLockFile({
+      dir,
+      port: 4501,
+      token: 't',
+      url: 'ws://127.0.0.1:4501',
+      workspaceFolders: ['/a'],
+    });
     chownSync(foreign, nobody, nobody);
     const skipped: string[] = [];
-    assert.deepEqual(readLockFiles(dir, (file, reason) => skipped.push(reason)), []);
+    assert.deepEqual(
+      readLockFiles(dir, (file, reason) => skipped.push(reason)),
+      [],
+    );
     assert.deepEqual(skipped, ['ignored: owned by another user (uid 65534)']);
   });
 
   it('never overwrites an existing file (exclusive create)', () => {
     const dir = fx.tempDir();
     const existing = writeLockFile({ dir, port: 4200, token: 'a', url: 'ws://127.0.0.1:4200', workspaceFolders: [] });
-    assert.throws(() => writeLockFile({ dir, port: 4200, token: 'b', url: 'ws://127.0.0.1:4200', workspaceFolders: [] }), /EEXIST/);
+    assert.throws(
+      () => writeLockFile({ dir, port: 4200, token: 'b', url: 'ws://127.0.0.1:4200', workspaceFolders: [] }),
+      /EEXIST/,
+    );
     assert.equal(JSON.parse(readFileSync(existing, 'utf8')).token, 'a');
   });
 

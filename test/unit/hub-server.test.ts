@@ -77,13 +77,22 @@ describe('hub server', () => {
       const hub = await fx.hub();
       assert.equal(await refusalStatus(hub.url, {}), 401);
       assert.ok(fx.log.has('warn', /HTTP 401, no Authorization: Bearer token/));
-      assert.equal(await refusalStatus(hub.url, { token: hub.token.slice(0, -1) + (hub.token.endsWith('A') ? 'B' : 'A') }), 401);
+      assert.equal(
+        await refusalStatus(hub.url, { token: hub.token.slice(0, -1) + (hub.token.endsWith('A') ? 'B' : 'A') }),
+        401,
+      );
       assert.ok(fx.log.has('warn', /HTTP 401, wrong token/));
       assert.equal(await refusalStatus(hub.url, { token: 'short' }), 401);
       assert.equal(await refusalStatus(hub.url, { token: hub.token, headers: { origin: 'http://evil.example' } }), 403);
       assert.ok(fx.log.has('warn', /HTTP 403, Origin header present/));
-      assert.equal(await refusalStatus(hub.url, { token: hub.token, headers: { origin: `http://127.0.0.1:${hub.port}` } }), 403);
-      assert.equal(await refusalStatus(hub.url, { token: hub.token, headers: { host: `evil.example:${hub.port}` } }), 403);
+      assert.equal(
+        await refusalStatus(hub.url, { token: hub.token, headers: { origin: `http://127.0.0.1:${hub.port}` } }),
+        403,
+      );
+      assert.equal(
+        await refusalStatus(hub.url, { token: hub.token, headers: { host: `evil.example:${hub.port}` } }),
+        403,
+      );
       assert.equal(await refusalStatus(hub.url, { token: hub.token, headers: { host: '127.0.0.1:1' } }), 403);
       assert.ok(fx.log.has('warn', /HTTP 403, Host "evil\.example:\d+" is not/));
       assert.equal(hub.status().clients, 0);
@@ -150,7 +159,11 @@ describe('hub server', () => {
       const data = await bad.next((f) => f.type === 'error' && f.code === 'bad_event_data', 'bad_event_data');
       assert.equal(data.seq, 1);
       await bad.acked('bad', 2);
-      assert.deepEqual(hub.store.events('bad').map((e) => e.seq), [2], 'the valid event of the batch was stored, the bad one not');
+      assert.deepEqual(
+        hub.store.events('bad').map((e) => e.seq),
+        [2],
+        'the valid event of the batch was stored, the bad one not',
+      );
 
       good.send({ type: 'event', ...event('good', 1) });
       await good.acked('good', 1);
@@ -205,7 +218,11 @@ describe('hub server', () => {
       // Each of these small frames earns a ~1 KB bad_frame reply (one issue per missing field).
       const invalidBatch = JSON.stringify({ type: 'events', events: Array.from({ length: 3 }, () => ({})) });
       for (let i = 0; i < 20_000; i++) client.send(invalidBatch);
-      await waitFor(() => fx.log.has('warn', /with 4008: peer is not reading/), 'the hub to close the non-reading peer', 10_000);
+      await waitFor(
+        () => fx.log.has('warn', /with 4008: peer is not reading/),
+        'the hub to close the non-reading peer',
+        10_000,
+      );
       await waitFor(() => hub.status().clients === 0, 'the connection to be gone', 10_000);
     });
   });
@@ -218,13 +235,22 @@ describe('hub server', () => {
       await client.welcome();
       client.send({ type: 'events', events: [event('d', 1), event('d', 2)] });
       await client.acked('d', 2);
-      for (const duplicate of [{ type: 'events', events: [event('d', 1), event('d', 2)] }, { type: 'event', ...event('d', 2) }]) {
+      for (const duplicate of [
+        { type: 'events', events: [event('d', 1), event('d', 2)] },
+        { type: 'event', ...event('d', 2) },
+      ]) {
         const acksBefore = client.frames.filter((f) => f.type === 'ack').length;
         client.send(duplicate);
-        await waitFor(() => client.frames.filter((f) => f.type === 'ack').length > acksBefore, 'an ack for the duplicate');
+        await waitFor(
+          () => client.frames.filter((f) => f.type === 'ack').length > acksBefore,
+          'an ack for the duplicate',
+        );
         assert.equal(client.frames.filter((f) => f.type === 'ack').at(-1)?.seq, 2);
       }
-      assert.deepEqual(hub.store.events('d').map((e) => e.seq), [1, 2]);
+      assert.deepEqual(
+        hub.store.events('d').map((e) => e.seq),
+        [1, 2],
+      );
       assert.equal(hub.store.get('d')?.eventCount, 2);
     });
 
@@ -255,11 +281,17 @@ describe('hub server', () => {
 
       const sub = await fx.client(hub);
       sub.hello({ role: 'subscriber' });
-      const stored = () => sub.frames.filter((f) => f.type === 'stored').flatMap((f) => f.events as { sessionId: string; seq: number }[]);
+      const stored = () =>
+        sub.frames.filter((f) => f.type === 'stored').flatMap((f) => f.events as { sessionId: string; seq: number }[]);
       await waitFor(() => stored().length === 1_202, 'the replay');
       assert.equal(sub.frames[0].type, 'welcome');
       assert.ok(sub.frames.filter((f) => f.type === 'stored').every((f) => (f.events as unknown[]).length <= 500));
-      assert.deepEqual(stored().filter((e) => e.sessionId === 'r1').map((e) => e.seq), batch.map((e) => e.seq));
+      assert.deepEqual(
+        stored()
+          .filter((e) => e.sessionId === 'r1')
+          .map((e) => e.seq),
+        batch.map((e) => e.seq),
+      );
 
       reporter.send({ type: 'event', ...event('r2', 3) });
       await waitFor(() => stored().length === 1_203, 'the live event');
@@ -268,7 +300,9 @@ describe('hub server', () => {
 
     it('pauses the feed for a subscriber that stops reading, keeps serving the reporter, and resumes in order', async () => {
       // Without the pause, the unread data would pass maxBufferedBytes and the subscriber would be cut.
-      const hub = await fx.hub({ limits: { subscriberHighWaterBytes: 64 * 1024, maxBufferedBytes: 1024 * 1024, storedChunkEvents: 50 } });
+      const hub = await fx.hub({
+        limits: { subscriberHighWaterBytes: 64 * 1024, maxBufferedBytes: 1024 * 1024, storedChunkEvents: 50 },
+      });
       const sub = await fx.client(hub);
       sub.hello({ role: 'subscriber' });
       await sub.welcome();
@@ -280,13 +314,20 @@ describe('hub server', () => {
       const total = 6_000;
       const padding = 'p'.repeat(2_000); // ~12 MB in all: far more than the socket buffers hold
       for (let from = 1; from <= total; from += 500) {
-        reporter.send({ type: 'events', events: Array.from({ length: 500 }, (_, i) => event('bp', from + i, 'log', { message: padding })) });
+        reporter.send({
+          type: 'events',
+          events: Array.from({ length: 500 }, (_, i) => event('bp', from + i, 'log', { message: padding })),
+        });
       }
       await reporter.acked('bp', total); // the paused subscriber does not hold the reporter up
       raw.resume();
-      const seqs = () => sub.frames.filter((f) => f.type === 'stored').flatMap((f) => (f.events as { seq: number }[]).map((e) => e.seq));
+      const seqs = () =>
+        sub.frames.filter((f) => f.type === 'stored').flatMap((f) => (f.events as { seq: number }[]).map((e) => e.seq));
       await waitFor(() => seqs().length >= total, 'the subscriber to catch up', 15_000);
-      assert.deepEqual(seqs(), Array.from({ length: total }, (_, i) => i + 1));
+      assert.deepEqual(
+        seqs(),
+        Array.from({ length: total }, (_, i) => i + 1),
+      );
       assert.equal(hub.status().clients, 2, 'nobody was closed');
     });
 
@@ -301,9 +342,13 @@ describe('hub server', () => {
       sub.hello({ role: 'subscriber', sessionId: 'y' });
       assert.equal((await sub.welcome()).lastSeq, 1);
       reporter.send({ type: 'events', events: [event('x', 2), event('y', 2)] });
-      const stored = () => sub.frames.filter((f) => f.type === 'stored').flatMap((f) => f.events as { sessionId: string; seq: number }[]);
+      const stored = () =>
+        sub.frames.filter((f) => f.type === 'stored').flatMap((f) => f.events as { sessionId: string; seq: number }[]);
       await waitFor(() => stored().length === 2, 'y events');
-      assert.deepEqual(stored().map((e) => `${e.sessionId}:${e.seq}`), ['y:1', 'y:2']);
+      assert.deepEqual(
+        stored().map((e) => `${e.sessionId}:${e.seq}`),
+        ['y:1', 'y:2'],
+      );
     });
   });
 
@@ -318,7 +363,10 @@ describe('hub server', () => {
       const finishing = await fx.client(hub);
       finishing.hello({ sessionId: 'ends' });
       await finishing.welcome();
-      finishing.send({ type: 'events', events: [event('ends', 1, 'execution:started'), event('ends', 2, 'execution:completed')] });
+      finishing.send({
+        type: 'events',
+        events: [event('ends', 1, 'execution:started'), event('ends', 2, 'execution:completed')],
+      });
       await finishing.acked('ends', 2);
       assert.equal(hub.store.get('dies')?.reporterConnected, true);
       dying.terminate();
@@ -348,7 +396,10 @@ describe('hub server', () => {
       await waitFor(() => hub.store.get('plain')?.state === 'lost', 'the normally closed session to be lost');
       assert.equal(hub.store.get('paused')?.state, 'running', 'still within the long grace');
       assert.equal(hub.store.get('paused')?.reporterConnected, false);
-      await waitFor(() => hub.store.get('paused')?.state === 'lost', 'the paused session to be lost after the long grace');
+      await waitFor(
+        () => hub.store.get('paused')?.state === 'lost',
+        'the paused session to be lost after the long grace',
+      );
     });
   });
 
@@ -380,11 +431,20 @@ describe('hub server', () => {
       await plain.acked('c', 2);
       other.send({ type: 'event', ...event('other', 1) });
       await other.acked('other', 1);
-      assert.equal(plain.frames.some((f) => f.type === 'control'), false);
-      assert.equal(other.frames.some((f) => f.type === 'control'), false);
+      assert.equal(
+        plain.frames.some((f) => f.type === 'control'),
+        false,
+      );
+      assert.equal(
+        other.frames.some((f) => f.type === 'control'),
+        false,
+      );
 
       capable.terminate();
-      await waitFor(() => hub.store.get('c')?.reporterConnected === true && hub.store.get('c')?.capabilities.length === 0, 'capabilities to drop');
+      await waitFor(
+        () => hub.store.get('c')?.reporterConnected === true && hub.store.get('c')?.capabilities.length === 0,
+        'capabilities to drop',
+      );
       assert.equal(hub.sendControl('c', 'halt'), false, 'the capable reporter is gone');
     });
   });

@@ -7,7 +7,13 @@ import { SessionStore, type StoreChange } from '../../src/hub/store';
 import { event, RecordingLogger, waitFor } from './hub-support';
 
 const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 10, 0, second)).toISOString();
-const ev = (seq: number, kind: string, data: Record<string, unknown> = {}, ts = at(seq)): EventEnvelope => ({ sessionId: 's', seq, ts, kind, data });
+const ev = (seq: number, kind: string, data: Record<string, unknown> = {}, ts = at(seq)): EventEnvelope => ({
+  sessionId: 's',
+  seq,
+  ts,
+  kind,
+  data,
+});
 const fresh = () => createSummary('s', { source: 'native', createdAt: at(0) });
 
 describe('session model (pure reducer)', () => {
@@ -73,7 +79,9 @@ describe('session model (pure reducer)', () => {
       ev(5, 'future:kind', { anything: true }),
       ev(6, 'skill:started', { skillName: 42 }),
     ]);
-    assert.deepEqual(s.checkpoints, [{ id: 'cp1', label: 'before_write', skillName: 'write', files: ['a.ts'], ts: at(1) }]);
+    assert.deepEqual(s.checkpoints, [
+      { id: 'cp1', label: 'before_write', skillName: 'write', files: ['a.ts'], ts: at(1) },
+    ]);
     assert.deepEqual(s.filesChanged, ['a.ts', 'b.ts']);
     assert.equal(s.eventCount, 6);
     assert.deepEqual(s.skills, [], 'a mistyped field is ignored, not trusted');
@@ -104,21 +112,37 @@ describe('session store', () => {
   it('ingests, dedupes by seq and reports lastSeq per session; changes carry only the new events', () => {
     make();
     const result = store.ingest('native', [event('a', 1), event('a', 2), event('b', 7)]);
-    assert.deepEqual([...result], [['a', 2], ['b', 7]]);
+    assert.deepEqual(
+      [...result],
+      [
+        ['a', 2],
+        ['b', 7],
+      ],
+    );
     const again = store.ingest('native', [event('a', 2), event('a', 1), event('a', 3)]);
     assert.deepEqual([...again], [['a', 3]]);
-    assert.deepEqual(store.events('a').map((e) => e.seq), [1, 2, 3]);
+    assert.deepEqual(
+      store.events('a').map((e) => e.seq),
+      [1, 2, 3],
+    );
     const eventChanges = changes.filter((c) => c.type === 'events');
     assert.deepEqual(
       eventChanges.map((c) => [c.sessionId, c.fromIndex, c.events.map((e) => e.seq)]),
-      [['a', 0, [1, 2]], ['b', 0, [7]], ['a', 2, [3]]],
+      [
+        ['a', 0, [1, 2]],
+        ['b', 0, [7]],
+        ['a', 2, [3]],
+      ],
     );
     assert.equal(eventChanges[2].session.lastSeq, 3);
     // A batch of pure duplicates changes nothing.
     const count = changes.length;
     store.ingest('native', [event('a', 3)]);
     assert.equal(changes.length, count);
-    assert.deepEqual(store.events('a', 1, 2).map((e) => e.seq), [2]);
+    assert.deepEqual(
+      store.events('a', 1, 2).map((e) => e.seq),
+      [2],
+    );
   });
 
   it('append assigns the next seq; createPending makes a pending session that the first report takes over', () => {
@@ -149,7 +173,11 @@ describe('session store', () => {
 
   it('marks a session lost when its reporter disconnects without a final event and does not return within the grace', async () => {
     make({ lostGraceMs: 50 });
-    store.ingest('native', [event('gone', 1, 'execution:started'), event('back', 1, 'execution:started'), event('done', 1, 'execution:started')]);
+    store.ingest('native', [
+      event('gone', 1, 'execution:started'),
+      event('back', 1, 'execution:started'),
+      event('done', 1, 'execution:started'),
+    ]);
     for (const id of ['gone', 'back', 'done']) store.setReporter(id, { connected: true, capabilities: ['halt'] });
     assert.deepEqual(store.get('gone')?.capabilities, ['halt']);
     store.ingest('native', [event('done', 2, 'execution:completed', { success: true })]);
@@ -178,7 +206,10 @@ describe('session store', () => {
     assert.equal(store.activeSessionId(), 'old', 'the unfinished one wins over a newer finished one');
     store.ingest('native', [{ ...event('old', 2, 'execution:failed'), ts: at(7) }]);
     assert.equal(store.activeSessionId(), 'new', 'all finished: the most recently started');
-    assert.deepEqual(store.list().map((s) => s.id), ['new', 'old']);
+    assert.deepEqual(
+      store.list().map((s) => s.id),
+      ['new', 'old'],
+    );
   });
 
   it('applies retention to finished sessions, oldest first, and clearHistory keeps running ones', async () => {
@@ -186,10 +217,19 @@ describe('session store', () => {
     store.ingest('native', [{ ...event('run', 1, 'execution:started'), ts: at(0) }]);
     store.ingest('native', [{ ...event('f1', 1, 'execution:completed'), ts: at(1) }]);
     store.ingest('native', [{ ...event('f2', 1, 'execution:completed'), ts: at(2) }]);
-    assert.deepEqual(store.list().map((s) => s.id).sort(), ['f2', 'run']);
+    assert.deepEqual(
+      store
+        .list()
+        .map((s) => s.id)
+        .sort(),
+      ['f2', 'run'],
+    );
     assert.ok(changes.some((c) => c.type === 'removed' && c.sessionIds.includes('f1')));
     await store.clearHistory();
-    assert.deepEqual(store.list().map((s) => s.id), ['run']);
+    assert.deepEqual(
+      store.list().map((s) => s.id),
+      ['run'],
+    );
     assert.deepEqual(store.events('f2'), []);
   });
 });

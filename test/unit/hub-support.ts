@@ -17,10 +17,18 @@ export interface LogLine {
 
 export class RecordingLogger implements HubLogger {
   readonly lines: LogLine[] = [];
-  info(message: string) { this.lines.push({ level: 'info', message }); }
-  warn(message: string) { this.lines.push({ level: 'warn', message }); }
-  error(message: string) { this.lines.push({ level: 'error', message }); }
-  debug(message: string) { this.lines.push({ level: 'debug', message }); }
+  info(message: string) {
+    this.lines.push({ level: 'info', message });
+  }
+  warn(message: string) {
+    this.lines.push({ level: 'warn', message });
+  }
+  error(message: string) {
+    this.lines.push({ level: 'error', message });
+  }
+  debug(message: string) {
+    this.lines.push({ level: 'debug', message });
+  }
   has(level: LogLine['level'], pattern: RegExp): boolean {
     return this.lines.some((line) => line.level === level && pattern.test(line.message));
   }
@@ -81,7 +89,9 @@ export class TestClient {
   readonly closed: Promise<{ code: number; reason: string }>;
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => this.frames.push(JSON.parse(data.toString()) as Frame));
-    this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     socket.on('error', () => {});
   }
 
@@ -112,7 +122,13 @@ export class TestClient {
   }
 
   hello(extra: Record<string, unknown> = {}): void {
-    this.send({ type: 'hello', protocol: 1, role: 'reporter', client: { name: 'test', version: '1', pid: process.pid }, ...extra });
+    this.send({
+      type: 'hello',
+      protocol: 1,
+      role: 'reporter',
+      client: { name: 'test', version: '1', pid: process.pid },
+      ...extra,
+    });
   }
 
   /** Wait for the next frame (from index `after`) matching the predicate. */
@@ -128,7 +144,10 @@ export class TestClient {
 
   /** Wait until the cumulative ack for a session reaches seq. */
   async acked(sessionId: string, seq: number): Promise<void> {
-    await this.next((f) => f.type === 'ack' && f.sessionId === sessionId && (f.seq as number) >= seq, `ack ${sessionId} ${seq}`);
+    await this.next(
+      (f) => f.type === 'ack' && f.sessionId === sessionId && (f.seq as number) >= seq,
+      `ack ${sessionId} ${seq}`,
+    );
   }
 
   terminate(): void {
@@ -149,7 +168,12 @@ export async function refusalStatus(url: string, options: ConnectOptions): Promi
   }
 }
 
-export function event(sessionId: string, seq: number, kind = 'log', data: Record<string, unknown> = { message: `line ${seq}` }) {
+export function event(
+  sessionId: string,
+  seq: number,
+  kind = 'log',
+  data: Record<string, unknown> = { message: `line ${seq}` },
+) {
   return { sessionId, seq, ts: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, seq)).toISOString(), kind, data };
 }
 

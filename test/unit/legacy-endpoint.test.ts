@@ -48,7 +48,12 @@ async function stopRig(rig: Rig | undefined): Promise<void> {
 }
 
 /** Wait until the session has `count` events and is in `state`. */
-function sessionReaches(store: SessionStore, sessionId: string, count: number, state: SessionSummary['state']): Promise<SessionSummary> {
+function sessionReaches(
+  store: SessionStore,
+  sessionId: string,
+  count: number,
+  state: SessionSummary['state'],
+): Promise<SessionSummary> {
   return waitFor(`${sessionId} to have ${count} events and state ${state}`, () => {
     const summary = store.get(sessionId);
     return summary && summary.eventCount === count && summary.state === state ? summary : undefined;
@@ -91,11 +96,21 @@ describe('legacy endpoint: replaying recorded CLI runs', function () {
         assert.deepEqual(summary.capabilities, [], 'a legacy reporter can never be steered');
         assert.equal(summary.lastSeq, run.events.length);
         const events = rig.store.events(run.sessionId);
-        assert.deepEqual(events.map((e) => e.seq), run.events.map((_, i) => i + 1), 'seq assigned in arrival order');
+        assert.deepEqual(
+          events.map((e) => e.seq),
+          run.events.map((_, i) => i + 1),
+          'seq assigned in arrival order',
+        );
         assert.equal(events[0].ts, localTimestampToIso(String(run.events[0].timestamp)), 'local time with offset');
         assert.equal(summary.startedAt, events[0].ts);
         EXPECTED[name](summary, rig.store);
-        assert.deepEqual(rig.endpoint.counters(), { connections: 1, accepted: run.events.length, malformed: 0, refused: 0, ignored: 0 });
+        assert.deepEqual(rig.endpoint.counters(), {
+          connections: 1,
+          accepted: run.events.length,
+          malformed: 0,
+          refused: 0,
+          ignored: 0,
+        });
 
         client.close();
         const after = await waitFor('reporter disconnected', () => {
@@ -146,7 +161,10 @@ describe('legacy endpoint: session lifecycle', () => {
       });
       assert.equal(lost.reporterConnected, false);
       assert.equal(lost.eventCount, unfinished.length);
-      assert.ok(rig.log.lines.some((l) => /disconnected/.test(l)), 'the disconnect is logged');
+      assert.ok(
+        rig.log.lines.some((l) => /disconnected/.test(l)),
+        'the disconnect is logged',
+      );
     });
   }
 
@@ -214,8 +232,17 @@ describe('legacy endpoint: bad input', () => {
     client.emit('cli_event', { event_type: 'execution:started', data: { task: 't' } }); // no session
     client.emit('cli_event', { session_id: 'do_x', event_type: 'skill:started', data: { skill_name: 42 } });
     client.emit('halt', { session_id: 'do_x' }); // a dashboard command: there is no control here
-    client.emit('cli_event', { session_id: 'do_x', event_type: 'execution:started', timestamp: '2025-11-16T10:00:00', data: { task: 'ok' } });
-    client.emit('cli_event', { session_id: 'do_other', event_type: 'execution:started', data: { task: 'second session on one socket' } });
+    client.emit('cli_event', {
+      session_id: 'do_x',
+      event_type: 'execution:started',
+      timestamp: '2025-11-16T10:00:00',
+      data: { task: 'ok' },
+    });
+    client.emit('cli_event', {
+      session_id: 'do_other',
+      event_type: 'execution:started',
+      data: { task: 'second session on one socket' },
+    });
     client.emit('cli_event', { session_id: 'do_x', event_type: 'execution:progress', data: { progress: 10 } });
     const summary = await sessionReaches(rig.store, 'do_x', 2, 'running');
     assert.equal(summary.task, 'ok');
@@ -247,7 +274,11 @@ describe('legacy endpoint: bad input', () => {
 });
 
 /** A raw HTTP GET; resolves with status code and body. */
-function rawGet(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function rawGet(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, path, headers, timeout: 5000 }, (res) => {
       let body = '';
@@ -262,9 +293,17 @@ function rawGet(port: number, path: string, headers: Record<string, string>): Pr
 }
 
 /** A raw websocket handshake; resolves with the HTTP status of the refusal, or 101 if it opened. */
-function rawUpgrade(port: number, path: string, options: { origin?: string; headers?: Record<string, string> }): Promise<number> {
+function rawUpgrade(
+  port: number,
+  path: string,
+  options: { origin?: string; headers?: Record<string, string> },
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { origin: options.origin, headers: options.headers, handshakeTimeout: 5000 });
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, {
+      origin: options.origin,
+      headers: options.headers,
+      handshakeTimeout: 5000,
+    });
     ws.once('unexpected-response', (_req, res) => {
       resolve(res.statusCode ?? 0);
       ws.terminate();
@@ -302,9 +341,17 @@ describe('legacy endpoint: Origin and Host checks', () => {
     const polling = await rawGet(port, handshake, { Host: `localhost:${port}`, Origin: 'http://evil.example' });
     assert.equal(polling.status, 403);
     assert.equal(await rawUpgrade(port, wsHandshake, { origin: 'http://evil.example' }), 403);
-    assert.equal(await rawUpgrade(port, wsHandshake, { origin: `http://localhost:${port}` }), 403, 'even a same-host Origin');
+    assert.equal(
+      await rawUpgrade(port, wsHandshake, { origin: `http://localhost:${port}` }),
+      403,
+      'even a same-host Origin',
+    );
     assert.equal(rig.endpoint.counters().refused, 3);
-    assert.ok(rig.log.lines.some((l) => /^warn legacy endpoint: refused an HTTP GET request .*Origin header \("http:\/\/evil.example"\)/.test(l)));
+    assert.ok(
+      rig.log.lines.some((l) =>
+        /^warn legacy endpoint: refused an HTTP GET request .*Origin header \("http:\/\/evil.example"\)/.test(l),
+      ),
+    );
     assert.ok(rig.log.lines.some((l) => /^warn legacy endpoint: refused a websocket upgrade .*Origin/.test(l)));
   });
 
@@ -313,7 +360,10 @@ describe('legacy endpoint: Origin and Host checks', () => {
     const port = rig.endpoint.port;
     const open = await rawGet(port, handshake, { Host: `localhost:${port}` });
     const sid = (JSON.parse(open.body.slice(1)) as { sid: string }).sid;
-    const poll = await rawGet(port, `${handshake}&sid=${sid}`, { Host: `localhost:${port}`, Origin: 'http://evil.example' });
+    const poll = await rawGet(port, `${handshake}&sid=${sid}`, {
+      Host: `localhost:${port}`,
+      Origin: 'http://evil.example',
+    });
     assert.equal(poll.status, 403);
     assert.equal(await rawUpgrade(port, `${wsHandshake}&sid=${sid}`, { origin: 'http://evil.example' }), 403);
   });
@@ -323,7 +373,11 @@ describe('legacy endpoint: Origin and Host checks', () => {
     const port = rig.endpoint.port;
     for (const host of ['evil.example', `evil.example:${port}`, 'localhost:1', `127.0.0.2:${port}`, `[::1]:${port}`]) {
       assert.equal((await rawGet(port, handshake, { Host: host })).status, 403, `polling with Host ${host}`);
-      assert.equal(await rawUpgrade(port, wsHandshake, { headers: { Host: host } }), 403, `websocket with Host ${host}`);
+      assert.equal(
+        await rawUpgrade(port, wsHandshake, { headers: { Host: host } }),
+        403,
+        `websocket with Host ${host}`,
+      );
     }
     assert.equal(rig.endpoint.counters().refused, 10);
     assert.ok(rig.log.lines.some((l) => /Host header "evil.example" is not 127.0.0.1:\d+ or localhost:\d+/.test(l)));
@@ -345,7 +399,11 @@ describe('legacy endpoint: Origin and Host checks', () => {
     rig = await startRig();
     const port = rig.endpoint.port;
     assert.equal((await rawGet(port, '/', { Host: `localhost:${port}` })).status, 404);
-    assert.equal((await rawGet(port, '/socket.io/socket.io.js', { Host: `localhost:${port}` })).status, 400, 'no client script is served');
+    assert.equal(
+      (await rawGet(port, '/socket.io/socket.io.js', { Host: `localhost:${port}` })).status,
+      400,
+      'no client script is served',
+    );
   });
 });
 
@@ -364,12 +422,19 @@ describe('legacy endpoint: port already in use', () => {
     const store = new SessionStore({ log });
     const endpoint = await startLegacyEndpoint({ port: busyPort, store, log });
     try {
-      assert.deepEqual(endpoint.status(), { state: 'port-in-use', port: busyPort, message: portInUseMessage(busyPort) });
+      assert.deepEqual(endpoint.status(), {
+        state: 'port-in-use',
+        port: busyPort,
+        message: portInUseMessage(busyPort),
+      });
       assert.equal(
         portInUseMessage(8000),
         'Port 8000 is in use; the legacy endpoint is off. Change shannon.legacy.port or stop the other server.',
       );
-      assert.deepEqual(log.lines.filter((l) => l.startsWith('warn')), [`warn ${portInUseMessage(busyPort)}`]);
+      assert.deepEqual(
+        log.lines.filter((l) => l.startsWith('warn')),
+        [`warn ${portInUseMessage(busyPort)}`],
+      );
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(log.lines.filter((l) => l.startsWith('warn')).length, 1, 'no retry loop');
     } finally {

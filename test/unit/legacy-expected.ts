@@ -12,13 +12,24 @@ export const EXPECTED: Record<LegacyFixtureName, (summary: SessionSummary, store
     assert.equal(summary.state, 'completed');
     assert.equal(summary.task, 'Add a --json flag to the report command');
     assert.equal(summary.progress, 100);
-    assert.deepEqual(summary.skills.map((s) => s.name), ['code_edit']);
+    assert.deepEqual(
+      summary.skills.map((s) => s.name),
+      ['code_edit'],
+    );
     assert.deepEqual(summary.filesChanged, ['src/report/cli.py', 'tests/test_report_json.py']);
     assert.deepEqual(summary.checkpoints, []);
     const kinds = store.events(summary.id).map((e) => e.kind);
     assert.deepEqual(kinds, [
-      'execution:started', 'execution:progress', 'skill:started', 'execution:progress', 'file:changed',
-      'execution:progress', 'file:changed', 'file:changed', 'execution:progress', 'execution:completed',
+      'execution:started',
+      'execution:progress',
+      'skill:started',
+      'execution:progress',
+      'file:changed',
+      'execution:progress',
+      'file:changed',
+      'file:changed',
+      'execution:progress',
+      'execution:completed',
     ]);
     const done = store.events(summary.id).at(-1)!;
     assert.deepEqual(done.data, { success: true, filesCreated: ['tests/test_report_json.py'] });
@@ -47,7 +58,11 @@ export const EXPECTED: Record<LegacyFixtureName, (summary: SessionSummary, store
     assert.ok(unknown, 'the unknown event type is kept');
     assert.deepEqual(unknown.data.options, ['yes', 'no']);
     const progress = events.find((e) => e.kind === 'execution:progress');
-    assert.deepEqual(progress?.data, { progress: 33, message: 'Step 1 of 3 done' }, 'execution_progress with top-level fields');
+    assert.deepEqual(
+      progress?.data,
+      { progress: 33, message: 'Step 1 of 3 done' },
+      'execution_progress with top-level fields',
+    );
     assert.equal(events.at(-1)?.data.durationMs, 5290);
     assert.equal(events.find((e) => e.kind === 'validation:output')?.data.stream, 'stdout');
   },

@@ -29,7 +29,10 @@ export function once<T = unknown>(
   timeoutMs = 5000,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for '${event}'`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`timed out after ${timeoutMs} ms waiting for '${event}'`)),
+      timeoutMs,
+    );
     emitter.once(event, (value: T) => {
       clearTimeout(timer);
       resolve(value);

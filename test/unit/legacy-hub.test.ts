@@ -28,16 +28,28 @@ async function nativeReporter(hub: Hub, sessionId: string): Promise<{ ws: WebSoc
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  ws.send(JSON.stringify({
-    type: 'hello', protocol: PROTOCOL_VERSION, role: 'reporter',
-    client: { name: 'test-native', version: '1.0.0', pid: process.pid }, sessionId, capabilities: ['halt', 'resume'],
-  }));
+  ws.send(
+    JSON.stringify({
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      role: 'reporter',
+      client: { name: 'test-native', version: '1.0.0', pid: process.pid },
+      sessionId,
+      capabilities: ['halt', 'resume'],
+    }),
+  );
   await waitFor('welcome', () => frames.some((f) => f.type === 'welcome'));
   return { ws, frames };
 }
 
 function nativeEvent(seq: number, kind: string, data: Record<string, unknown>): EventEnvelope {
-  return { sessionId: NATIVE_SESSION, seq, ts: new Date(Date.UTC(2025, 10, 16, 15, 34, seq)).toISOString(), kind, data };
+  return {
+    sessionId: NATIVE_SESSION,
+    seq,
+    ts: new Date(Date.UTC(2025, 10, 16, 15, 34, seq)).toISOString(),
+    kind,
+    data,
+  };
 }
 
 describe('legacy endpoint inside the hub', () => {
@@ -115,7 +127,10 @@ describe('legacy endpoint inside the hub', () => {
     assert.equal(legacySummary.unauthenticated, true);
     assert.deepEqual(legacySummary.capabilities, []);
     assert.equal(legacySummary.task, 'Rename the config loader and update its callers');
-    assert.deepEqual(legacySummary.skills.map((s) => s.durationMs), [420, 1250, 2300]);
+    assert.deepEqual(
+      legacySummary.skills.map((s) => s.durationMs),
+      [420, 1250, 2300],
+    );
     assert.deepEqual(legacySummary.filesChanged, ['app/settings_loader.py', 'app/main.py']);
     assert.equal(legacySummary.checkpoints[0]?.id, '9b1c6f0e-58a4-4d6b-9a57-2f0c3e8d7a41');
 
@@ -124,12 +139,21 @@ describe('legacy endpoint inside the hub', () => {
     assert.deepEqual(nativeSummary.capabilities, ['halt', 'resume']);
     assert.equal(nativeSummary.task, 'Native task');
     assert.deepEqual(nativeSummary.filesChanged, ['native.txt']);
-    assert.deepEqual(nativeSummary.skills.map((s) => s.name), ['plan']);
+    assert.deepEqual(
+      nativeSummary.skills.map((s) => s.name),
+      ['plan'],
+    );
 
     // Nothing leaked across: each session holds only its own events, numbered from 1.
     assert.ok(store.events(legacyRun.sessionId).every((e) => e.sessionId === legacyRun.sessionId));
-    assert.deepEqual(store.events(NATIVE_SESSION).map((e) => e.seq), [1, 2, 3, 4]);
-    assert.deepEqual(store.events(legacyRun.sessionId).map((e) => e.seq), legacyRun.events.map((_, i) => i + 1));
+    assert.deepEqual(
+      store.events(NATIVE_SESSION).map((e) => e.seq),
+      [1, 2, 3, 4],
+    );
+    assert.deepEqual(
+      store.events(legacyRun.sessionId).map((e) => e.seq),
+      legacyRun.events.map((_, i) => i + 1),
+    );
 
     // Steering reaches only the native reporter; a legacy session can never be controlled.
     assert.equal(hub.sendControl(legacyRun.sessionId, 'halt'), false);
@@ -139,11 +163,15 @@ describe('legacy endpoint inside the hub', () => {
     // Both go through the same journal.
     const legacyEvents = store.events(legacyRun.sessionId);
     await hub.dispose();
-    const lines = readFileSync(join(journalDir!, journalFileName(legacyRun.sessionId)), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(journalDir!, journalFileName(legacyRun.sessionId)), 'utf8')
+      .trim()
+      .split('\n');
     const journaled = lines.map((line) => EventEnvelope.parse(JSON.parse(line)));
     assert.deepEqual(journaled, legacyEvents);
     assert.equal(journaled[0].ts, localTimestampToIso(String(legacyRun.events[0].timestamp)));
-    const nativeLines = readFileSync(join(journalDir!, journalFileName(NATIVE_SESSION)), 'utf8').trim().split('\n');
+    const nativeLines = readFileSync(join(journalDir!, journalFileName(NATIVE_SESSION)), 'utf8')
+      .trim()
+      .split('\n');
     assert.equal(nativeLines.length, nativeEvents.length);
   });
 
@@ -156,8 +184,18 @@ describe('legacy endpoint inside the hub', () => {
 
     const cli = await connectLikeCli(hub.status().legacy.port, 'websocket-only');
     closers.push(() => cli.close());
-    cli.emit('cli_event', { session_id: NATIVE_SESSION, event_type: 'execution:completed', data: { success: false, error: 'injected' } });
-    await waitFor('the refusal in the log', () => log.lines.some((l) => l.includes(`execution:failed for ${NATIVE_SESSION}: that session is reported over the authenticated native protocol`)));
+    cli.emit('cli_event', {
+      session_id: NATIVE_SESSION,
+      event_type: 'execution:completed',
+      data: { success: false, error: 'injected' },
+    });
+    await waitFor('the refusal in the log', () =>
+      log.lines.some((l) =>
+        l.includes(
+          `execution:failed for ${NATIVE_SESSION}: that session is reported over the authenticated native protocol`,
+        ),
+      ),
+    );
 
     const summary = hub.store.get(NATIVE_SESSION)!;
     assert.equal(summary.state, 'running');
@@ -171,8 +209,13 @@ describe('legacy endpoint inside the hub', () => {
     hub.onStatusChange((status) => heard.push(status.legacy.message ?? ''));
     const port = hub.status().legacy.port;
     // 20 refused requests at once (an Origin header), then one payload that cannot be used.
-    const statuses = await Promise.all(Array.from({ length: 20 }, () =>
-      fetch(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`, { headers: { Origin: 'http://evil.example' } }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        fetch(`http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`, {
+          headers: { Origin: 'http://evil.example' },
+        }).then((r) => r.status),
+      ),
+    );
     assert.deepEqual(new Set(statuses), new Set([403]));
     await waitFor('the refusals to reach the listeners', () => heard.some((m) => m.includes('20 request(s) refused')));
     // Coalesced: a handful of notifications (one per 250 ms window), not one per request.
@@ -181,7 +224,9 @@ describe('legacy endpoint inside the hub', () => {
     const cli = await connectLikeCli(port, 'websocket-only');
     closers.push(() => cli.close());
     cli.emit('cli_event', { event_type: 'log', data: { message: 'no session id' } });
-    await waitFor('the ignored payload to reach the listeners', () => heard.some((m) => m.includes('1 cli_event payload(s) ignored')));
+    await waitFor('the ignored payload to reach the listeners', () =>
+      heard.some((m) => m.includes('1 cli_event payload(s) ignored')),
+    );
     assert.equal(hub.status().legacy.message, heard.at(-1));
   });
 

@@ -54,8 +54,14 @@ describe('legacy normalization: timestamps', () => {
   });
 
   it('handles zones east and west, UTC, a space separator and missing seconds', () => {
-    assert.equal(inTimeZone('Asia/Kolkata', () => localTimestampToIso('2025-11-16 15:33:16')), '2025-11-16T15:33:16.000+05:30');
-    assert.equal(inTimeZone('UTC', () => localTimestampToIso('2025-11-16T15:33')), '2025-11-16T15:33:00.000+00:00');
+    assert.equal(
+      inTimeZone('Asia/Kolkata', () => localTimestampToIso('2025-11-16 15:33:16')),
+      '2025-11-16T15:33:16.000+05:30',
+    );
+    assert.equal(
+      inTimeZone('UTC', () => localTimestampToIso('2025-11-16T15:33')),
+      '2025-11-16T15:33:00.000+00:00',
+    );
   });
 
   it('keeps a timestamp that already has a zone', () => {
@@ -88,7 +94,11 @@ describe('legacy normalization: timestamps', () => {
 
   it('takes the timestamp from data when the envelope has none', () => {
     const event = inTimeZone('UTC', () =>
-      ok({ session_id: SESSION, event_type: 'skill:started', data: { skill_name: 'x', timestamp: '2025-11-16T15:33:18.250077' } }),
+      ok({
+        session_id: SESSION,
+        event_type: 'skill:started',
+        data: { skill_name: 'x', timestamp: '2025-11-16T15:33:18.250077' },
+      }),
     );
     assert.equal(event.ts, '2025-11-16T15:33:18.250+00:00');
     assert.equal(event.data.timestamp, undefined, 'the envelope timestamp is not repeated in data');
@@ -132,61 +142,121 @@ describe('legacy normalization: names', () => {
 describe('legacy normalization: event data', () => {
   it('maps the current CLI vocabulary', () => {
     const started = ok({
-      session_id: SESSION, event_type: 'execution:started', timestamp: '2025-11-16T15:33:16.482913',
+      session_id: SESSION,
+      event_type: 'execution:started',
+      timestamp: '2025-11-16T15:33:16.482913',
       data: { task: 'Add a flag', session_id: SESSION, timestamp: '2025-11-16T15:33:16.482913' },
     });
     assert.equal(started.sessionId, SESSION);
     assert.equal(started.kind, 'execution:started');
     assert.deepEqual(started.data, { task: 'Add a flag' });
 
-    const file = ok({ session_id: SESSION, event_type: 'file:modified', data: { file_path: 'src/a.py', operation: 'Edit' } });
-    assert.deepEqual(file, { sessionId: SESSION, kind: 'file:changed', ts: file.ts, data: { path: 'src/a.py', operation: 'Edit' } });
+    const file = ok({
+      session_id: SESSION,
+      event_type: 'file:modified',
+      data: { file_path: 'src/a.py', operation: 'Edit' },
+    });
+    assert.deepEqual(file, {
+      sessionId: SESSION,
+      kind: 'file:changed',
+      ts: file.ts,
+      data: { path: 'src/a.py', operation: 'Edit' },
+    });
 
-    const skill = ok({ session_id: SESSION, event_type: 'skill:started', data: { skill_id: 'code-edit', skill_name: 'code_edit' } });
+    const skill = ok({
+      session_id: SESSION,
+      event_type: 'skill:started',
+      data: { skill_id: 'code-edit', skill_name: 'code_edit' },
+    });
     assert.deepEqual(skill.data, { skillId: 'code-edit', skillName: 'code_edit' });
 
-    const thinking = ok({ session_id: SESSION, event_type: 'execution:progress', data: { progress: 5, thinking: true } });
+    const thinking = ok({
+      session_id: SESSION,
+      event_type: 'execution:progress',
+      data: { progress: 5, thinking: true },
+    });
     assert.deepEqual(thinking.data, { progress: 5, thinking: true });
 
-    const done = ok({ session_id: SESSION, event_type: 'execution:completed', data: { success: true, files_created: ['t.py'] } });
+    const done = ok({
+      session_id: SESSION,
+      event_type: 'execution:completed',
+      data: { success: true, files_created: ['t.py'] },
+    });
     assert.equal(done.kind, 'execution:completed');
     assert.deepEqual(done.data, { success: true, filesCreated: ['t.py'] });
   });
 
   it('maps the earlier orchestrator vocabulary, with durations in ms', () => {
-    const completed = ok({ session_id: SESSION, event_type: 'skill:completed', data: { skill_name: 'write_file', step_index: 1, duration: 1.25 } });
+    const completed = ok({
+      session_id: SESSION,
+      event_type: 'skill:completed',
+      data: { skill_name: 'write_file', step_index: 1, duration: 1.25 },
+    });
     assert.deepEqual(completed.data, { skillName: 'write_file', stepIndex: 1, durationMs: 1250 });
 
     const run = ok({
-      session_id: SESSION, event_type: 'execution:completed',
+      session_id: SESSION,
+      event_type: 'execution:completed',
       data: { success: true, plan_id: 'p', steps_completed: 3, steps_total: 3, duration_seconds: 12.75 },
     });
     assert.deepEqual(run.data, { success: true, planId: 'p', stepsCompleted: 3, stepsTotal: 3, durationMs: 12750 });
 
-    const checkpoint = ok({ session_id: SESSION, event_type: 'checkpoint:created', data: { checkpoint_id: 'c1', label: 'before_write_file', skill_name: 'write_file' } });
+    const checkpoint = ok({
+      session_id: SESSION,
+      event_type: 'checkpoint:created',
+      data: { checkpoint_id: 'c1', label: 'before_write_file', skill_name: 'write_file' },
+    });
     assert.deepEqual(checkpoint.data, { checkpointId: 'c1', label: 'before_write_file', skillName: 'write_file' });
 
-    const agent = ok({ session_id: SESSION, event_type: 'agent:completed', data: { agent_id: 'a3', success: true, duration: 2.2 } });
+    const agent = ok({
+      session_id: SESSION,
+      event_type: 'agent:completed',
+      data: { agent_id: 'a3', success: true, duration: 2.2 },
+    });
     assert.deepEqual(agent.data, { agentId: 'a3', success: true, durationMs: 2200 });
 
-    const output = ok({ session_id: SESSION, event_type: 'validation:output', data: { check_name: 'pytest', line: 'ok', type: 'stderr' } });
+    const output = ok({
+      session_id: SESSION,
+      event_type: 'validation:output',
+      data: { check_name: 'pytest', line: 'ok', type: 'stderr' },
+    });
     assert.deepEqual(output.data, { checkName: 'pytest', line: 'ok', stream: 'stderr' });
 
-    const validation = ok({ session_id: SESSION, event_type: 'validation:completed', data: { check_name: 'pytest', success: false, exit_code: 2 } });
+    const validation = ok({
+      session_id: SESSION,
+      event_type: 'validation:completed',
+      data: { check_name: 'pytest', success: false, exit_code: 2 },
+    });
     assert.deepEqual(validation.data, { checkName: 'pytest', success: false, exitCode: 2 });
 
-    const halted = ok({ session_id: SESSION, event_type: 'execution:halted', data: { reason: 'user', current_step: 1, steps_total: 3 } });
+    const halted = ok({
+      session_id: SESSION,
+      event_type: 'execution:halted',
+      data: { reason: 'user', current_step: 1, steps_total: 3 },
+    });
     assert.deepEqual(halted.data, { reason: 'user', currentStep: 1, stepsTotal: 3 });
 
-    const rollback = ok({ session_id: SESSION, event_type: 'execution:rollback_failed', data: { checkpoint_id: 'c1', error: 'dirty tree' } });
+    const rollback = ok({
+      session_id: SESSION,
+      event_type: 'execution:rollback_failed',
+      data: { checkpoint_id: 'c1', error: 'dirty tree' },
+    });
     assert.deepEqual(rollback.data, { checkpointId: 'c1', error: 'dirty tree' });
 
-    const created = ok({ session_id: SESSION, event_type: 'file:created', data: { file: 'app/x.py', type: 'python', directory: 'app' } });
+    const created = ok({
+      session_id: SESSION,
+      event_type: 'file:created',
+      data: { file: 'app/x.py', type: 'python', directory: 'app' },
+    });
     assert.deepEqual(created.data, { path: 'app/x.py', type: 'python', directory: 'app', operation: 'created' });
   });
 
   it('turns execution:completed with success false into execution:failed', () => {
-    const failed = ok({ session_id: SESSION, event_type: 'execution:completed', data: { success: false, error: 'boom', duration_seconds: 5.8 } });
+    const failed = ok({
+      session_id: SESSION,
+      event_type: 'execution:completed',
+      data: { success: false, error: 'boom', duration_seconds: 5.8 },
+    });
     assert.equal(failed.kind, 'execution:failed');
     assert.deepEqual(failed.data, { success: false, error: 'boom', durationMs: 5800 });
   });
@@ -196,7 +266,12 @@ describe('legacy normalization: event data', () => {
     assert.equal(progress.kind, 'execution:progress');
     assert.deepEqual(progress.data, { progress: 40, message: 'top level' });
 
-    const both = ok({ session_id: SESSION, event_type: 'file_changed', file_path: 'top.py', data: { file_path: 'inner.py' } });
+    const both = ok({
+      session_id: SESSION,
+      event_type: 'file_changed',
+      file_path: 'top.py',
+      data: { file_path: 'inner.py' },
+    });
     assert.deepEqual(both.data, { path: 'inner.py' });
 
     const sessionInData = ok({ event_type: 'execution:started', data: { session_id: SESSION, task: 't' } });
@@ -204,12 +279,20 @@ describe('legacy normalization: event data', () => {
   });
 
   it('keeps extra fields and lets an explicit camelCase field win over its snake_case twin', () => {
-    const skill = ok({ session_id: SESSION, event_type: 'skill:started', data: { skill_name: 'old', skillName: 'new', parameters: { some_path: 'x' }, model: 'opus' } });
+    const skill = ok({
+      session_id: SESSION,
+      event_type: 'skill:started',
+      data: { skill_name: 'old', skillName: 'new', parameters: { some_path: 'x' }, model: 'opus' },
+    });
     assert.deepEqual(skill.data, { skillName: 'new', parameters: { some_path: 'x' }, model: 'opus' });
   });
 
   it('keeps unknown event types with their data as sent', () => {
-    const decision = ok({ session_id: SESSION, event_type: 'decision:requested', data: { decision_id: 'd1', options: ['a', 'b'] } });
+    const decision = ok({
+      session_id: SESSION,
+      event_type: 'decision:requested',
+      data: { decision_id: 'd1', options: ['a', 'b'] },
+    });
     assert.equal(decision.kind, 'decision:requested');
     assert.deepEqual(decision.data, { decision_id: 'd1', options: ['a', 'b'] });
     const bare = ok({ session_id: SESSION, event_type: 'heartbeat' });
@@ -227,7 +310,10 @@ describe('legacy normalization: event data', () => {
     assert.match(rejected({ event_type: 'execution:started', data: {} }), /no session_id/);
     assert.match(rejected({ session_id: SESSION, event_type: 'bad type with spaces' }), /unusable event_type/);
     assert.match(rejected({ session_id: SESSION, event_type: 'skill:started', data: {} }), /skill:started/);
-    assert.match(rejected({ session_id: SESSION, event_type: 'execution:progress', data: { progress: 'half' } }), /progress/);
+    assert.match(
+      rejected({ session_id: SESSION, event_type: 'execution:progress', data: { progress: 'half' } }),
+      /progress/,
+    );
   });
 });
 

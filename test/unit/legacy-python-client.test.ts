@@ -21,7 +21,14 @@ const INSTALL = 'apt-get install -y python3-socketio python3-aiohttp';
 const GRACE_MS = 60;
 
 function pythonSocketIoVersion(): string | undefined {
-  const probe = spawnSync(PYTHON, ['-c', 'import aiohttp, socketio, engineio; print(socketio.__version__ if hasattr(socketio, "__version__") else "5")'], { encoding: 'utf8' });
+  const probe = spawnSync(
+    PYTHON,
+    [
+      '-c',
+      'import aiohttp, socketio, engineio; print(socketio.__version__ if hasattr(socketio, "__version__") else "5")',
+    ],
+    { encoding: 'utf8' },
+  );
   return probe.status === 0 ? probe.stdout.trim() : undefined;
 }
 
@@ -52,7 +59,7 @@ function startPythonCli(port: number, run: LegacyFixtureName, end: 'disconnect' 
   return { child, steps, stderr: () => stderr, exited };
 }
 
-describe('legacy endpoint with python-socketio (the CLI\'s own client library)', function () {
+describe("legacy endpoint with python-socketio (the CLI's own client library)", function () {
   this.timeout(30_000);
   let store: SessionStore;
   let endpoint: LegacyEndpoint;
@@ -93,11 +100,20 @@ describe('legacy endpoint with python-socketio (the CLI\'s own client library)',
       children.push(cli.child);
       const code = await cli.exited;
       assert.equal(code, 0, cli.stderr());
-      assert.deepEqual(cli.steps.map((step) => step.step), ['connected', 'sent', 'upgraded', 'disconnected']);
+      assert.deepEqual(
+        cli.steps.map((step) => step.step),
+        ['connected', 'sent', 'upgraded', 'disconnected'],
+      );
       // python-socketio opens with long-polling and upgrades to WebSocket within connect(), through
       // the endpoint's guard (its Engine.IO log on stderr says which transports it tried).
-      assert.match(cli.stderr(), /Attempting polling connection to http:\/\/localhost:\d+\/socket\.io\/\?transport=polling&EIO=4/);
-      assert.match(cli.stderr(), /Attempting WebSocket upgrade to ws:\/\/localhost:\d+\/socket\.io\/\?transport=websocket&EIO=4/);
+      assert.match(
+        cli.stderr(),
+        /Attempting polling connection to http:\/\/localhost:\d+\/socket\.io\/\?transport=polling&EIO=4/,
+      );
+      assert.match(
+        cli.stderr(),
+        /Attempting WebSocket upgrade to ws:\/\/localhost:\d+\/socket\.io\/\?transport=websocket&EIO=4/,
+      );
       assert.doesNotMatch(cli.stderr(), /WebSocket upgrade failed/);
       assert.equal(cli.steps[2].transport, 'websocket');
 
@@ -108,10 +124,19 @@ describe('legacy endpoint with python-socketio (the CLI\'s own client library)',
       assert.equal(summary.state, finalStates[name], 'a finished run stays finished after the CLI disconnects');
       assert.equal(summary.source, 'legacy');
       assert.equal(summary.unauthenticated, true);
-      assert.deepEqual(store.events(run.sessionId).map((event) => event.seq), run.events.map((_, i) => i + 1));
+      assert.deepEqual(
+        store.events(run.sessionId).map((event) => event.seq),
+        run.events.map((_, i) => i + 1),
+      );
       EXPECTED[name](summary, store);
       // connections counts the open ones: the CLI has disconnected.
-      assert.deepEqual(endpoint.counters(), { connections: 0, accepted: run.events.length, malformed: 0, refused: 0, ignored: 0 });
+      assert.deepEqual(endpoint.counters(), {
+        connections: 0,
+        accepted: run.events.length,
+        malformed: 0,
+        refused: 0,
+        ignored: 0,
+      });
     });
   }
 

@@ -53,18 +53,37 @@ describe('shannon-hub serve --legacy-port', () => {
     const legacyPort = await freePort();
     child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/reporter/cli.ts', 'serve', '--port', '0', '--legacy-port', String(legacyPort), '--journal', join(dir, 'journal')],
+      [
+        '--import',
+        'tsx',
+        'src/reporter/cli.ts',
+        'serve',
+        '--port',
+        '0',
+        '--legacy-port',
+        String(legacyPort),
+        '--journal',
+        join(dir, 'journal'),
+      ],
       { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const address = await waitFor('the address line on stdout', () => {
-      const line = stdout.split('\n')[0];
-      return stdout.includes('\n') ? (JSON.parse(line) as { url: string; token: string }) : undefined;
-    }, 15_000);
-    await waitFor('the legacy endpoint to listen', () => stderr.includes(`legacy endpoint listening on http://127.0.0.1:${legacyPort}`), 15_000);
+    const address = await waitFor(
+      'the address line on stdout',
+      () => {
+        const line = stdout.split('\n')[0];
+        return stdout.includes('\n') ? (JSON.parse(line) as { url: string; token: string }) : undefined;
+      },
+      15_000,
+    );
+    await waitFor(
+      'the legacy endpoint to listen',
+      () => stderr.includes(`legacy endpoint listening on http://127.0.0.1:${legacyPort}`),
+      15_000,
+    );
 
     // A native subscriber watches the hub while the legacy client reports.
     const subscriber = new WebSocket(address.url, { headers: { Authorization: `Bearer ${address.token}` } });
@@ -78,9 +97,14 @@ describe('shannon-hub serve --legacy-port', () => {
       subscriber.once('open', () => done());
       subscriber.once('error', fail);
     });
-    subscriber.send(JSON.stringify({
-      type: 'hello', protocol: PROTOCOL_VERSION, role: 'subscriber', client: { name: 'legacy-serve-test', version: '1', pid: process.pid },
-    }));
+    subscriber.send(
+      JSON.stringify({
+        type: 'hello',
+        protocol: PROTOCOL_VERSION,
+        role: 'subscriber',
+        client: { name: 'legacy-serve-test', version: '1', pid: process.pid },
+      }),
+    );
 
     const run = loadLegacyRun('current-cli-run');
     const cli = await connectLikeCli(legacyPort, 'polling-first');
@@ -91,15 +115,21 @@ describe('shannon-hub serve --legacy-port', () => {
     assert.equal(stored[0].kind, 'execution:started');
     assert.equal(stored[0].data.task, 'Add a --json flag to the report command');
     assert.equal(stored.at(-1)?.kind, 'execution:completed');
-    assert.deepEqual(stored.filter((e) => e.kind === 'file:changed').map((e) => e.data.path), [
-      'src/report/cli.py', 'tests/test_report_json.py', 'src/report/cli.py',
-    ]);
+    assert.deepEqual(
+      stored.filter((e) => e.kind === 'file:changed').map((e) => e.data.path),
+      ['src/report/cli.py', 'tests/test_report_json.py', 'src/report/cli.py'],
+    );
 
     cli.close();
     child.kill('SIGTERM');
     assert.equal(await exited(child, 10_000), 0);
-    const lines = readFileSync(join(dir, 'journal', journalFileName(run.sessionId)), 'utf8').trim().split('\n');
-    assert.deepEqual(lines.map((line) => EventEnvelope.parse(JSON.parse(line))), stored);
+    const lines = readFileSync(join(dir, 'journal', journalFileName(run.sessionId)), 'utf8')
+      .trim()
+      .split('\n');
+    assert.deepEqual(
+      lines.map((line) => EventEnvelope.parse(JSON.parse(line))),
+      stored,
+    );
     assert.match(stderr, /session do_20251116_153316_856369b4 reporting \(legacy, unauthenticated\)/);
   });
 });

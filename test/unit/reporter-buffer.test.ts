@@ -12,7 +12,10 @@ describe('reporter unacked buffer', () => {
     assert.equal(buffer.push(event(4)), 1);
     assert.equal(buffer.push(event(5)), 1);
     assert.equal(buffer.droppedCount, 2);
-    assert.deepEqual(buffer.takeUnsent(10, 1e6).map((e) => e.seq), [3, 4, 5]);
+    assert.deepEqual(
+      buffer.takeUnsent(10, 1e6).map((e) => e.seq),
+      [3, 4, 5],
+    );
   });
 
   it('lets the drop report in over capacity without evicting another event', () => {
@@ -27,13 +30,22 @@ describe('reporter unacked buffer', () => {
   it('forgets acknowledged events cumulatively and resends the rest after markAllUnsent', () => {
     const buffer = new UnackedEventBuffer(100);
     for (let seq = 1; seq <= 10; seq += 1) buffer.push(event(seq));
-    assert.deepEqual(buffer.takeUnsent(4, 1e6).map((e) => e.seq), [1, 2, 3, 4]);
+    assert.deepEqual(
+      buffer.takeUnsent(4, 1e6).map((e) => e.seq),
+      [1, 2, 3, 4],
+    );
     assert.equal(buffer.inFlightCount, 4);
     assert.equal(buffer.acknowledge(2), 2);
     assert.equal(buffer.inFlightCount, 2);
-    assert.deepEqual(buffer.takeUnsent(3, 1e6).map((e) => e.seq), [5, 6, 7]);
+    assert.deepEqual(
+      buffer.takeUnsent(3, 1e6).map((e) => e.seq),
+      [5, 6, 7],
+    );
     buffer.markAllUnsent();
-    assert.deepEqual(buffer.takeUnsent(100, 1e6).map((e) => e.seq), [3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(
+      buffer.takeUnsent(100, 1e6).map((e) => e.seq),
+      [3, 4, 5, 6, 7, 8, 9, 10],
+    );
     assert.equal(buffer.unsentCount, 0);
   });
 
@@ -42,9 +54,18 @@ describe('reporter unacked buffer', () => {
     buffer.push(event(1, 600));
     buffer.push(event(2, 600));
     buffer.push(event(3, 2000));
-    assert.deepEqual(buffer.takeUnsent(10, 1000).map((e) => e.seq), [1]);
-    assert.deepEqual(buffer.takeUnsent(10, 1000).map((e) => e.seq), [2]);
-    assert.deepEqual(buffer.takeUnsent(10, 1000).map((e) => e.seq), [3]);
+    assert.deepEqual(
+      buffer.takeUnsent(10, 1000).map((e) => e.seq),
+      [1],
+    );
+    assert.deepEqual(
+      buffer.takeUnsent(10, 1000).map((e) => e.seq),
+      [2],
+    );
+    assert.deepEqual(
+      buffer.takeUnsent(10, 1000).map((e) => e.seq),
+      [3],
+    );
   });
 
   it('discards a refused event wherever it sits', () => {
@@ -55,7 +76,10 @@ describe('reporter unacked buffer', () => {
     assert.equal(buffer.discard(99), false);
     assert.equal(buffer.inFlightCount, 2);
     buffer.markAllUnsent();
-    assert.deepEqual(buffer.takeUnsent(10, 1e6).map((e) => e.seq), [1, 3, 4]);
+    assert.deepEqual(
+      buffer.takeUnsent(10, 1e6).map((e) => e.seq),
+      [1, 3, 4],
+    );
   });
 
   it('stays correct across many pushes and acks (lazy compaction)', () => {
@@ -69,11 +93,29 @@ describe('reporter unacked buffer', () => {
 
 describe('reconnect delay', () => {
   it('grows exponentially, is capped, and jitters within the upper half', () => {
-    assert.equal(reconnectDelayMs(0, 100, 5000, () => 0), 50);
-    assert.equal(reconnectDelayMs(0, 100, 5000, () => 1), 100);
-    assert.equal(reconnectDelayMs(3, 100, 5000, () => 1), 800);
-    assert.equal(reconnectDelayMs(20, 100, 5000, () => 1), 5000);
-    assert.equal(reconnectDelayMs(20, 100, 5000, () => 0), 2500);
-    assert.equal(reconnectDelayMs(1000, 100, 5000, () => 0.5), 3750);
+    assert.equal(
+      reconnectDelayMs(0, 100, 5000, () => 0),
+      50,
+    );
+    assert.equal(
+      reconnectDelayMs(0, 100, 5000, () => 1),
+      100,
+    );
+    assert.equal(
+      reconnectDelayMs(3, 100, 5000, () => 1),
+      800,
+    );
+    assert.equal(
+      reconnectDelayMs(20, 100, 5000, () => 1),
+      5000,
+    );
+    assert.equal(
+      reconnectDelayMs(20, 100, 5000, () => 0),
+      2500,
+    );
+    assert.equal(
+      reconnectDelayMs(1000, 100, 5000, () => 0.5),
+      3750,
+    );
   });
 });

@@ -21,7 +21,6 @@ import {
 } from '../../src/reporter/client';
 import { waitFor } from './wait';
 
-
 /**
  * A TCP relay in front of the hub that the test can cut (destroy both sockets, no close frame) and
  * block (refuse new connections). It rewrites the Host header of the upgrade to the hub's port,
@@ -105,7 +104,13 @@ describe('reporter library against the real hub', function () {
   const relays: Relay[] = [];
 
   async function hubWith(options: Partial<HubOptions> = {}): Promise<Hub> {
-    return startHub({ journalDir: join(dir, 'journal'), lockFile: undefined, lostGraceMs: 60_000, version: 'test-hub', ...options });
+    return startHub({
+      journalDir: join(dir, 'journal'),
+      lockFile: undefined,
+      lostGraceMs: 60_000,
+      version: 'test-hub',
+      ...options,
+    });
   }
 
   function reporter(options: Partial<ReporterOptions> = {}): Reporter {
@@ -149,7 +154,13 @@ describe('reporter library against the real hub', function () {
     assert.equal(r.lastAckedSeq, 2);
     assert.equal(r.pendingCount, 0);
     const stored = hub.store.events(r.sessionId);
-    assert.deepEqual(stored.map((e) => [e.seq, e.kind]), [[1, 'execution:started'], [2, 'log']]);
+    assert.deepEqual(
+      stored.map((e) => [e.seq, e.kind]),
+      [
+        [1, 'execution:started'],
+        [2, 'log'],
+      ],
+    );
     assert.equal(stored[0].data.task, 'greet');
     const summary = hub.store.get(r.sessionId);
     assert.equal(summary?.state, 'running');
@@ -174,7 +185,7 @@ describe('reporter library against the real hub', function () {
     try {
       const r = reporter({ maxBatchEvents: 500 });
       await r.connect();
-      for (let i = 0; i < 1_200; i += 1) r.send('execution:progress', { progress: (i % 100), message: `step ${i}` });
+      for (let i = 0; i < 1_200; i += 1) r.send('execution:progress', { progress: i % 100, message: `step ${i}` });
       await r.flush(10_000);
       assert.deepEqual(frames, [500, 500, 200]);
       assert.deepEqual(seqs(r.sessionId), range(1, 1_200));
@@ -207,14 +218,22 @@ describe('reporter library against the real hub', function () {
     await r.connect();
     for (let i = 1; i <= 10_000; i += 1) r.send('execution:progress', { currentStep: i });
     await r.flush(30_000);
-    assert.ok(states.filter((state) => state === 'reconnecting').length >= 3, `expected several reconnects, got states ${states.join(',')}`);
+    assert.ok(
+      states.filter((state) => state === 'reconnecting').length >= 3,
+      `expected several reconnects, got states ${states.join(',')}`,
+    );
     assert.deepEqual(seqs('resend-flood'), range(1, 10_000));
     assert.equal(r.droppedCount, 0);
 
     await r.close();
     await hub.dispose();
-    const lines = readFileSync(join(dir, 'journal', journalFileName('resend-flood')), 'utf8').trim().split('\n');
-    assert.deepEqual(lines.map((line) => JSON.parse(line).seq), range(1, 10_000));
+    const lines = readFileSync(join(dir, 'journal', journalFileName('resend-flood')), 'utf8')
+      .trim()
+      .split('\n');
+    assert.deepEqual(
+      lines.map((line) => JSON.parse(line).seq),
+      range(1, 10_000),
+    );
     hub = await hubWith(); // afterEach disposes it
   });
 
@@ -246,7 +265,12 @@ describe('reporter library against the real hub', function () {
     const relay = await startRelay(hub.port);
     relays.push(relay);
     const drops: number[] = [];
-    const r = reporter({ url: relay.url, sessionId: 'drops', maxBufferedEvents: 100, onDrop: (info) => drops.push(info.total) });
+    const r = reporter({
+      url: relay.url,
+      sessionId: 'drops',
+      maxBufferedEvents: 100,
+      onDrop: (info) => drops.push(info.total),
+    });
     await r.connect();
     r.send('execution:started', { task: 'drop test' });
     await r.flush(5_000);
@@ -258,13 +282,19 @@ describe('reporter library against the real hub', function () {
     assert.equal(r.droppedCount, 150);
     assert.equal(drops.length, 150);
     assert.equal(drops.at(-1), 150);
-    await assert.rejects(r.flush(200), (error: unknown) => error instanceof FlushTimeoutError && error.unacknowledged === 100);
+    await assert.rejects(
+      r.flush(200),
+      (error: unknown) => error instanceof FlushTimeoutError && error.unacknowledged === 100,
+    );
 
     relay.unblock();
     await r.flush(10_000);
     const stored = hub.store.events('drops');
     // seq 1 before the outage, 2..151 evicted, 152..251 resent, then the drop report.
-    assert.deepEqual(stored.map((e) => e.seq), [1, ...range(152, 252)]);
+    assert.deepEqual(
+      stored.map((e) => e.seq),
+      [1, ...range(152, 252)],
+    );
     const report = stored.at(-1)!;
     assert.equal(report.kind, 'log');
     assert.equal(report.data.level, 'warn');
@@ -280,7 +310,10 @@ describe('reporter library against the real hub', function () {
     await r.connect();
     await r.flush(5_000);
     const stored = hub.store.events('early-drops');
-    assert.deepEqual(stored.slice(0, 10).map((e) => e.data.currentStep), range(15, 24));
+    assert.deepEqual(
+      stored.slice(0, 10).map((e) => e.data.currentStep),
+      range(15, 24),
+    );
     assert.equal(stored.length, 11);
     assert.equal(stored[10].kind, 'log');
     assert.equal(stored[10].data.dropped, 15);
@@ -295,7 +328,11 @@ describe('reporter library against the real hub', function () {
 
   it('delivers control messages for its session when it declared the capability', async () => {
     const received: ControlFrame[] = [];
-    const r = reporter({ sessionId: 'steerable', capabilities: ['cancel'], onControl: (control) => received.push(control) });
+    const r = reporter({
+      sessionId: 'steerable',
+      capabilities: ['cancel'],
+      onControl: (control) => received.push(control),
+    });
     await r.connect();
     assert.equal(hub.sendControl('steerable', 'halt'), false, 'halt was not declared');
     assert.equal(hub.sendControl('steerable', 'cancel'), true);
@@ -315,28 +352,41 @@ describe('reporter library against the real hub', function () {
     await waitFor('the reporter to reconnect to the new hub', () => r.state === 'connected' && r.hubUrl === hub.url);
     assert.equal(r.send('log', { message: 'after restart' }), 2);
     await r.flush(5_000);
-    assert.deepEqual(hub.store.events('relocated').map((e) => e.data.message), ['before restart', 'after restart']);
+    assert.deepEqual(
+      hub.store.events('relocated').map((e) => e.data.message),
+      ['before restart', 'after restart'],
+    );
   });
 
   it('refuses invalid events at send() with a reason', async () => {
     const r = reporter();
-    assert.throws(() => r.send('skill:started', { stepIndex: 1 }), (error: unknown) => error instanceof InvalidEventError && /skillName/.test(error.message));
+    assert.throws(
+      () => r.send('skill:started', { stepIndex: 1 }),
+      (error: unknown) => error instanceof InvalidEventError && /skillName/.test(error.message),
+    );
     assert.throws(() => r.send('bad kind with spaces', {}), InvalidEventError);
     assert.throws(() => r.send('log', { message: 'x'.repeat(2 * 1024 * 1024) }), InvalidEventError);
     assert.throws(() => r.send('log', { message: 'x' }, { ts: 'yesterday' }), /not an ISO 8601 timestamp/);
     assert.throws(() => r.send('custom:kind', [] as unknown as Record<string, unknown>), /must be an object/);
-    assert.throws(() => new Reporter({ url: hub.url, token: hub.token, sessionId: 'no spaces allowed' }), InvalidEventError);
+    assert.throws(
+      () => new Reporter({ url: hub.url, token: hub.token, sessionId: 'no spaces allowed' }),
+      InvalidEventError,
+    );
     assert.equal(r.pendingCount, 0);
   });
 
   it('classifies connection failures: wrong token is refused, a closed port is unreachable', async () => {
-    await assert.rejects(probeHub({ url: hub.url, token: 'wrong' }), (error: unknown) =>
-      error instanceof HubConnectionError && error.reason === 'refused' && error.httpStatus === 401);
+    await assert.rejects(
+      probeHub({ url: hub.url, token: 'wrong' }),
+      (error: unknown) => error instanceof HubConnectionError && error.reason === 'refused' && error.httpStatus === 401,
+    );
     const relay = await startRelay(hub.port);
     const closedUrl = relay.url;
     await relay.close();
-    await assert.rejects(reporter({ url: closedUrl }).connect(), (error: unknown) =>
-      error instanceof HubConnectionError && error.reason === 'unreachable');
+    await assert.rejects(
+      reporter({ url: closedUrl }).connect(),
+      (error: unknown) => error instanceof HubConnectionError && error.reason === 'unreachable',
+    );
     const welcome = await probeHub({ url: hub.url, token: hub.token });
     assert.equal(welcome.hub.version, 'test-hub');
     assert.equal(hub.store.list().length, 0, 'a probe creates no session');

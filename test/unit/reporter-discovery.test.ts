@@ -28,7 +28,11 @@ describe('reporter discovery', () => {
 
   it('uses SHANNON_HUB_URL and SHANNON_HUB_TOKEN when both are set, ignoring lock files', () => {
     lock(4001, [root]);
-    const found = findHub({ env: { SHANNON_HUB_URL: 'ws://127.0.0.1:9', SHANNON_HUB_TOKEN: 'secret' }, cwd: root, lockDir });
+    const found = findHub({
+      env: { SHANNON_HUB_URL: 'ws://127.0.0.1:9', SHANNON_HUB_TOKEN: 'secret' },
+      cwd: root,
+      lockDir,
+    });
     assert.deepEqual(found, { ok: true, location: { url: 'ws://127.0.0.1:9', token: 'secret', source: 'env' } });
   });
 
@@ -38,7 +42,11 @@ describe('reporter discovery', () => {
     assert.match(!urlOnly.ok ? urlOnly.reason : '', /SHANNON_HUB_TOKEN is not/);
     const tokenOnly = findHub({ env: { SHANNON_HUB_TOKEN: 'x' }, cwd: root, lockDir });
     assert.match(!tokenOnly.ok ? tokenOnly.reason : '', /SHANNON_HUB_URL is not/);
-    const notWs = findHub({ env: { SHANNON_HUB_URL: 'http://127.0.0.1:9', SHANNON_HUB_TOKEN: 'x' }, cwd: root, lockDir });
+    const notWs = findHub({
+      env: { SHANNON_HUB_URL: 'http://127.0.0.1:9', SHANNON_HUB_TOKEN: 'x' },
+      cwd: root,
+      lockDir,
+    });
     assert.match(!notWs.ok ? notWs.reason : '', /ws:\/\//);
   });
 

@@ -42,7 +42,9 @@ export function event(seq: number, kind: string, data: Record<string, unknown>, 
 
 /** `count` log events numbered from `firstSeq`, message "event <seq>". */
 export function logEvents(firstSeq: number, count: number): EventEnvelope[] {
-  return Array.from({ length: count }, (_, i) => event(firstSeq + i, 'log', { level: 'info', message: `event ${firstSeq + i}` }));
+  return Array.from({ length: count }, (_, i) =>
+    event(firstSeq + i, 'log', { level: 'info', message: `event ${firstSeq + i}` }),
+  );
 }
 
 /** A realistic run: started, skills (one failed), progress, checkpoint, files, logs. */
@@ -52,11 +54,21 @@ export function realisticRun(): { summary: SessionSummary; events: EventEnvelope
     event(2, 'skill:started', { skillName: 'analyze_codebase', stepIndex: 0, stepsTotal: 4 }),
     event(3, 'log', { level: 'info', message: 'Scanning 214 files in src/' }),
     event(4, 'skill:completed', { skillName: 'analyze_codebase', stepIndex: 0, durationMs: 4200 }),
-    event(5, 'checkpoint:created', { checkpointId: 'cp_001', label: 'after analyze_codebase', skillName: 'analyze_codebase', files: ['src/settings.tsx'] }),
+    event(5, 'checkpoint:created', {
+      checkpointId: 'cp_001',
+      label: 'after analyze_codebase',
+      skillName: 'analyze_codebase',
+      files: ['src/settings.tsx'],
+    }),
     event(6, 'skill:started', { skillName: 'write_code', stepIndex: 1, stepsTotal: 4 }),
     event(7, 'file:changed', { path: 'src/settings/ThemeToggle.tsx', operation: 'created' }),
     event(8, 'file:changed', { path: 'src/settings/index.tsx', operation: 'modified' }),
-    event(9, 'execution:progress', { progress: 45, message: 'Writing the toggle component', currentStep: 1, stepsTotal: 4 }),
+    event(9, 'execution:progress', {
+      progress: 45,
+      message: 'Writing the toggle component',
+      currentStep: 1,
+      stepsTotal: 4,
+    }),
     event(10, 'log', { level: 'warn', message: 'No tests found for src/settings; creating some' }),
   ];
   const summary = session({
@@ -69,21 +81,41 @@ export function realisticRun(): { summary: SessionSummary; events: EventEnvelope
     stepsTotal: 4,
     skills: [
       { name: 'analyze_codebase', status: 'completed', stepIndex: 0, stepsTotal: 4, durationMs: 4200 },
-      { name: 'write_code', status: 'running', stepIndex: 1, stepsTotal: 4, startedAt: new Date(START + 1500).toISOString() },
+      {
+        name: 'write_code',
+        status: 'running',
+        stepIndex: 1,
+        stepsTotal: 4,
+        startedAt: new Date(START + 1500).toISOString(),
+      },
     ],
-    checkpoints: [{ id: 'cp_001', label: 'after analyze_codebase', skillName: 'analyze_codebase', ts: new Date(START + 1250).toISOString() }],
+    checkpoints: [
+      {
+        id: 'cp_001',
+        label: 'after analyze_codebase',
+        skillName: 'analyze_codebase',
+        ts: new Date(START + 1250).toISOString(),
+      },
+    ],
     filesChanged: ['src/settings/ThemeToggle.tsx', 'src/settings/index.tsx'],
   });
   return { summary, events };
 }
 
-export function snapshot(seq: number, s: SessionSummary | null, events: EventEnvelope[], patch: Partial<Extract<HostToWebview, { type: 'snapshot' }>> = {}): HostToWebview {
+export function snapshot(
+  seq: number,
+  s: SessionSummary | null,
+  events: EventEnvelope[],
+  patch: Partial<Extract<HostToWebview, { type: 'snapshot' }>> = {},
+): HostToWebview {
   return {
     type: 'snapshot',
     seq,
     session: s,
     events,
-    sessions: s ? [s, session({ id: 'do_20261125_190000_00ff00ff', state: 'completed', task: 'Fix the flaky login test' })] : [],
+    sessions: s
+      ? [s, session({ id: 'do_20261125_190000_00ff00ff', state: 'completed', task: 'Fix the flaky login test' })]
+      : [],
     activeSessionId: s?.id ?? null,
     pinnedSessionId: null,
     hub: hubStatus(),

@@ -63,7 +63,10 @@ describe('MonitorConnection (host side, real SessionStore)', () => {
   });
 
   it('sends nothing before ready, then a snapshot of the active session with all its events', () => {
-    store.ingest('native', [event(1, 'execution:started', { task: 'T' }, 's1'), event(2, 'log', { message: 'a' }, 's1')]);
+    store.ingest('native', [
+      event(1, 'execution:started', { task: 'T' }, 's1'),
+      event(2, 'log', { message: 'a' }, 's1'),
+    ]);
     assert.equal(posted.length, 0);
     connection.receive({ type: 'ready' });
     assert.equal(posted.length, 1);
@@ -71,7 +74,10 @@ describe('MonitorConnection (host side, real SessionStore)', () => {
     assert.equal(snap.type, 'snapshot');
     assert.equal(snap.seq, 1);
     assert.equal(snap.session?.id, 's1');
-    assert.deepEqual(snap.events.map((e) => e.seq), [1, 2]);
+    assert.deepEqual(
+      snap.events.map((e) => e.seq),
+      [1, 2],
+    );
     assert.equal(snap.activeSessionId, 's1');
     assert.equal(snap.hub.url, 'ws://127.0.0.1:41234');
   });
@@ -83,13 +89,23 @@ describe('MonitorConnection (host side, real SessionStore)', () => {
     await waitFor(() => posted.some((m) => m.type === 'delta'), 'a delta');
     const deltas = posted.filter((m): m is Delta => m.type === 'delta');
     assert.equal(deltas.length, 1);
-    assert.deepEqual(deltas[0].events.map((e) => e.seq), Array.from({ length: 49 }, (_, i) => i + 2));
+    assert.deepEqual(
+      deltas[0].events.map((e) => e.seq),
+      Array.from({ length: 49 }, (_, i) => i + 2),
+    );
     assert.equal(deltas[0].session.lastSeq, 50);
-    assert.deepEqual(posted.map((m) => m.seq), posted.map((_, i) => i + 1), 'seq numbers without gaps');
+    assert.deepEqual(
+      posted.map((m) => m.seq),
+      posted.map((_, i) => i + 1),
+      'seq numbers without gaps',
+    );
   });
 
   it('switches to a new snapshot when another session becomes active, and lists sessions', async () => {
-    store.ingest('native', [event(1, 'execution:started', { task: 'first' }, 's1'), event(2, 'execution:completed', {}, 's1')]);
+    store.ingest('native', [
+      event(1, 'execution:started', { task: 'first' }, 's1'),
+      event(2, 'execution:completed', {}, 's1'),
+    ]);
     connection.receive({ type: 'ready' });
     store.createPending('s2', { task: 'second', source: 'extension' });
     await waitFor(() => posted.filter((m) => m.type === 'snapshot').length === 2, 'a second snapshot');
@@ -100,7 +116,10 @@ describe('MonitorConnection (host side, real SessionStore)', () => {
   });
 
   it('pins a session (also from ready) and falls back to the active one when it disappears', async () => {
-    store.ingest('native', [event(1, 'execution:started', { task: 'old' }, 'old'), event(2, 'execution:completed', {}, 'old')]);
+    store.ingest('native', [
+      event(1, 'execution:started', { task: 'old' }, 'old'),
+      event(2, 'execution:completed', {}, 'old'),
+    ]);
     store.ingest('native', [event(1, 'execution:started', { task: 'new' }, 'new')]);
     connection.receive({ type: 'ready', pinnedSessionId: 'old' });
     assert.equal((posted[0] as Snapshot).session?.id, 'old');
@@ -160,6 +179,9 @@ describe('MonitorConnection (host side, real SessionStore)', () => {
     connection.resume();
     const snap = posted[1] as Snapshot;
     assert.equal(snap.type, 'snapshot');
-    assert.deepEqual(snap.events.map((e) => e.seq), [1, 2]);
+    assert.deepEqual(
+      snap.events.map((e) => e.seq),
+      [1, 2],
+    );
   });
 });

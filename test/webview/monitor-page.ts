@@ -17,8 +17,13 @@ const repoRoot = path.resolve(__dirname, '../..');
 
 /** One production build for the whole run, exactly what `npm run package` ships. */
 export function buildProductionBundle(): void {
-  const result = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
-  if (result.status !== 0) throw new Error(`production build failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+  const result = spawnSync(process.execPath, ['esbuild.mjs', '--production'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (result.status !== 0)
+    throw new Error(`production build failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
 }
 
 // Runs in the page before the bundle. State lives in sessionStorage so it survives reload, the
@@ -57,12 +62,18 @@ export class MonitorTestServer {
     mkdirSync(path.join(dir, 'codicons'));
     copyFileSync(path.join(repoRoot, 'dist/webview/main.js'), path.join(dir, 'main.js'));
     copyFileSync(path.join(repoRoot, 'media/monitor.css'), path.join(dir, 'monitor.css'));
-    for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(path.join(repoRoot, 'dist/codicons', file), path.join(dir, 'codicons', file));
+    for (const file of ['codicon.css', 'codicon.ttf'])
+      copyFileSync(path.join(repoRoot, 'dist/codicons', file), path.join(dir, 'codicons', file));
     writeFileSync(path.join(dir, 'prelude.js'), PRELUDE);
     writeFileSync(path.join(dir, 'theme-light.css'), themeCss(LIGHT_THEME));
     writeFileSync(path.join(dir, 'theme-dark.css'), themeCss(DARK_THEME));
     writeFileSync(path.join(dir, 'theme-high-contrast.css'), themeCss(HIGH_CONTRAST_THEME));
-    const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html' };
+    const types: Record<string, string> = {
+      '.js': 'text/javascript',
+      '.css': 'text/css',
+      '.ttf': 'font/ttf',
+      '.html': 'text/html',
+    };
     let origin = '';
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -110,8 +121,14 @@ export class MonitorTestServer {
 export class MonitorPage {
   constructor(readonly page: Page) {}
 
-  static async open(browser: Browser, server: MonitorTestServer, options: { theme?: ThemeName; width?: number; height?: number } = {}): Promise<MonitorPage> {
-    const context = await browser.newContext({ viewport: { width: options.width ?? 400, height: options.height ?? 800 } });
+  static async open(
+    browser: Browser,
+    server: MonitorTestServer,
+    options: { theme?: ThemeName; width?: number; height?: number } = {},
+  ): Promise<MonitorPage> {
+    const context = await browser.newContext({
+      viewport: { width: options.width ?? 400, height: options.height ?? 800 },
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const monitor = new MonitorPage(page);
@@ -138,7 +155,10 @@ export class MonitorPage {
     for (;;) {
       const found = (await this.posted()).find(predicate);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching message posted within ${timeoutMs} ms; posted: ${JSON.stringify(await this.posted())}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no matching message posted within ${timeoutMs} ms; posted: ${JSON.stringify(await this.posted())}`,
+        );
       await new Promise((r) => setTimeout(r, 25));
     }
   }

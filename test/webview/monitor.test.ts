@@ -9,7 +9,8 @@ import type { WebviewToHost } from '../../src/protocol/webview';
 import { SESSION_ID, delta, event, hubStatus, logEvents, realisticRun, session, snapshot } from './fixtures';
 import { MonitorPage, MonitorTestServer, buildProductionBundle } from './monitor-page';
 
-const LEGACY_TOOLTIP = 'Steering is disabled: this session came through the legacy endpoint, which has no authentication';
+const LEGACY_TOOLTIP =
+  'Steering is disabled: this session came through the legacy endpoint, which has no authentication';
 const resultsDir = path.resolve(__dirname, '../../test-results');
 
 describe('Monitor webview (Chromium, production bundle)', function () {
@@ -61,7 +62,11 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     assert.deepEqual(await m().renderedSeqs(), [1, 2, 3, 4, 5, 6]);
     assert.equal((await m().posted()).filter((x) => x.type === 'requestSnapshot').length, 0);
     // A delta with a kind not seen before also reaches the kind filter.
-    await m().send(delta(8, session({ lastSeq: 7 }), [event(7, 'checkpoint:created', { checkpointId: 'cp_9', label: 'fresh checkpoint' })]));
+    await m().send(
+      delta(8, session({ lastSeq: 7 }), [
+        event(7, 'checkpoint:created', { checkpointId: 'cp_9', label: 'fresh checkpoint' }),
+      ]),
+    );
     await page.locator('.event-row[data-seq="7"]', { hasText: 'fresh checkpoint' }).waitFor();
     await page.locator('#kind-filter option[value="checkpoint:created"]').waitFor({ state: 'attached' });
   });
@@ -84,8 +89,16 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     await m().send(snapshot(1, session(), logEvents(1, 2)));
     await m().page.locator('.event-row[data-seq="2"]').waitFor();
     const other = session({ id: 'do_20261125_190000_00ff00ff', state: 'failed', task: 'Fix the flaky login test' });
-    await m().send({ type: 'delta', seq: 2, sessionId: other.id, session: other, events: [event(50, 'log', { message: 'not mine' }, other.id)] });
-    await m().page.locator('#session-select option', { hasText: 'Failed · Fix the flaky login test' }).waitFor({ state: 'attached' });
+    await m().send({
+      type: 'delta',
+      seq: 2,
+      sessionId: other.id,
+      session: other,
+      events: [event(50, 'log', { message: 'not mine' }, other.id)],
+    });
+    await m()
+      .page.locator('#session-select option', { hasText: 'Failed · Fix the flaky login test' })
+      .waitFor({ state: 'attached' });
     assert.deepEqual(await m().renderedSeqs(), [1, 2]);
     assert.equal(await m().page.locator('.event-row', { hasText: 'not mine' }).count(), 0);
   });
@@ -107,7 +120,9 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     await page.waitForFunction(() => document.querySelectorAll('.event-row').length === 3);
     assert.deepEqual(await m().renderedSeqs(), [1, 7, 9]);
     // New events that match are appended to the filtered view; others are not.
-    await m().send(delta(2, summary, [event(11, 'log', { message: 'toggle wired up' }), event(12, 'log', { message: 'unrelated' })]));
+    await m().send(
+      delta(2, summary, [event(11, 'log', { message: 'toggle wired up' }), event(12, 'log', { message: 'unrelated' })]),
+    );
     await page.locator('.event-row[data-seq="11"]').waitFor();
     assert.deepEqual(await m().renderedSeqs(), [1, 7, 9, 11]);
     await page.fill('input[type=search]', 'no such text anywhere');
@@ -145,11 +160,12 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     const page = m().page;
     await page.locator('.event-row[data-seq="300"]').waitFor();
     // 40 single appends cross the rendered window's chunk boundaries (it moves every 16 rows).
-    const newestOnBottomEdge = (seq: number) => page.waitForFunction((s) => {
-      const box = document.querySelector('.event-scroll')!.getBoundingClientRect();
-      const row = document.querySelector(`.event-row[data-seq="${s}"]`);
-      return !!row && Math.abs(row.getBoundingClientRect().bottom - box.bottom) <= 1;
-    }, seq);
+    const newestOnBottomEdge = (seq: number) =>
+      page.waitForFunction((s) => {
+        const box = document.querySelector('.event-scroll')!.getBoundingClientRect();
+        const row = document.querySelector(`.event-row[data-seq="${s}"]`);
+        return !!row && Math.abs(row.getBoundingClientRect().bottom - box.bottom) <= 1;
+      }, seq);
     let messageSeq = 2;
     for (let seq = 301; seq <= 340; seq++) {
       await m().send(delta(messageSeq++, session(), logEvents(seq, 1)));
@@ -157,7 +173,11 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     }
     const following = await m().visibleSeqs();
     assert.equal(following.at(-1), 340);
-    assert.deepEqual(following, Array.from({ length: following.length }, (_, i) => 340 - following.length + 1 + i), 'no gaps in view');
+    assert.deepEqual(
+      following,
+      Array.from({ length: following.length }, (_, i) => 340 - following.length + 1 + i),
+      'no gaps in view',
+    );
     assert.ok((await page.locator('.event-row').count()) < 100, 'still windowed');
 
     await page.locator('.event-scroll').hover();
@@ -170,7 +190,11 @@ describe('Monitor webview (Chromium, production bundle)', function () {
   });
 
   it('selects events from the keyboard and shows one in full: details follow the selection, Copy, Escape', async () => {
-    const detailed = event(60, 'agent:message', { text: '<b>not bold</b>', usage: { inputTokens: 1200, outputTokens: 85 }, tools: ['read_file', 'edit_file'] });
+    const detailed = event(60, 'agent:message', {
+      text: '<b>not bold</b>',
+      usage: { inputTokens: 1200, outputTokens: 85 },
+      tools: ['read_file', 'edit_file'],
+    });
     await m().send(snapshot(1, session(), [...logEvents(1, 59), detailed]));
     const page = m().page;
     await page.locator('.event-row[data-seq="60"]').waitFor();
@@ -230,11 +254,25 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     await time.waitFor();
     assert.equal(await time.textContent(), '+0:01.000');
     await m().page.click('button.time-toggle');
-    await m().page.waitForFunction(() => /^\d\d:\d\d:\d\d\.000$/.test(document.querySelector('.event-time')!.textContent!));
+    await m().page.waitForFunction(() =>
+      /^\d\d:\d\d:\d\d\.000$/.test(document.querySelector('.event-time')!.textContent!),
+    );
   });
 
   it('pending: waits for the CLI and offers its terminal', async () => {
-    await m().send(snapshot(1, session({ state: 'pending', startedAt: undefined, waitingForCli: true, capabilities: [], reporterConnected: false }), []));
+    await m().send(
+      snapshot(
+        1,
+        session({
+          state: 'pending',
+          startedAt: undefined,
+          waitingForCli: true,
+          capabilities: [],
+          reporterConnected: false,
+        }),
+        [],
+      ),
+    );
     const page = m().page;
     await page.locator('.status-badge', { hasText: 'Pending' }).waitFor();
     const waiting = page.locator('.waiting', { hasText: 'Waiting for the Shannon CLI to report…' });
@@ -284,7 +322,9 @@ describe('Monitor webview (Chromium, production bundle)', function () {
 
   it('completed: 100% alone (the last step and progress message are history); a failed run keeps where it stopped', async () => {
     const { summary } = realisticRun();
-    await m().send(snapshot(1, { ...summary, state: 'completed', progress: 100, endedAt: '2026-11-25T20:31:05.000Z' }, []));
+    await m().send(
+      snapshot(1, { ...summary, state: 'completed', progress: 100, endedAt: '2026-11-25T20:31:05.000Z' }, []),
+    );
     const page = m().page;
     await page.locator('.status-badge', { hasText: 'Completed' }).waitFor();
     assert.equal(await page.locator('.progress-text').textContent(), '100%');
@@ -300,7 +340,11 @@ describe('Monitor webview (Chromium, production bundle)', function () {
       error: 'write_code failed',
       skills: [
         { name: 'analyze_codebase', status: 'completed', durationMs: 900 },
-        { name: 'write_code', status: 'failed', error: 'TypeError: cannot read properties of undefined (reading "theme")' },
+        {
+          name: 'write_code',
+          status: 'failed',
+          error: 'TypeError: cannot read properties of undefined (reading "theme")',
+        },
       ],
     });
     await m().send(snapshot(1, s, []));
@@ -314,9 +358,13 @@ describe('Monitor webview (Chromium, production bundle)', function () {
   });
 
   it('lost: says the CLI went away', async () => {
-    await m().send(snapshot(1, session({ state: 'lost', reporterConnected: false, capabilities: [], exitCode: 137 }), []));
+    await m().send(
+      snapshot(1, session({ state: 'lost', reporterConnected: false, capabilities: [], exitCode: 137 }), []),
+    );
     await m().page.locator('.status-badge', { hasText: 'Lost' }).waitFor();
-    await m().page.locator('.session-note', { hasText: 'stopped reporting without a final event (exit code 137)' }).waitFor();
+    await m()
+      .page.locator('.session-note', { hasText: 'stopped reporting without a final event (exit code 137)' })
+      .waitFor();
   });
 
   it('legacy: unauthenticated badge and steering disabled with the reason', async () => {
@@ -332,11 +380,18 @@ describe('Monitor webview (Chromium, production bundle)', function () {
   });
 
   it('empty state: Shannon: Do button and how to connect a CLI; footer shows the hub', async () => {
-    await m().send(snapshot(1, null, [], { hub: hubStatus({ legacy: { state: 'port-in-use', port: 8000, message: 'another process listens on 8000' } }) }));
+    await m().send(
+      snapshot(1, null, [], {
+        hub: hubStatus({ legacy: { state: 'port-in-use', port: 8000, message: 'another process listens on 8000' } }),
+      }),
+    );
     const page = m().page;
     await page.locator('.empty-state pre', { hasText: 'shannon-hub run -- <command>' }).waitFor();
     assert.ok(await page.locator('.empty-state', { hasText: 'SHANNON_HUB_TOKEN' }).isVisible());
-    assert.match((await page.locator('footer').textContent())!, /Hub 127\.0\.0\.1:41234.*2 clients.*legacy :8000 in use \(another process listens on 8000\)/);
+    assert.match(
+      (await page.locator('footer').textContent())!,
+      /Hub 127\.0\.0\.1:41234.*2 clients.*legacy :8000 in use \(another process listens on 8000\)/,
+    );
     await page.click('button:has-text("Shannon: Do")');
     await m().waitForPosted((x) => x.type === 'command' && x.command === 'do');
     await m().send({ type: 'hub', seq: 2, hub: hubStatus({ clients: 1 }) });
@@ -351,11 +406,20 @@ describe('Monitor webview (Chromium, production bundle)', function () {
         const start = Date.parse('2026-11-25T20:30:00.000Z');
         const events = [];
         for (let seq = 1; seq <= 100_000; seq++) {
-          events.push({ sessionId: id, seq, ts: new Date(start + seq * 10).toISOString(), kind: seq % 10 === 0 ? 'skill:started' : 'log', data: seq % 10 === 0 ? { skillName: `s${seq}` } : { message: `line ${seq}` } });
+          events.push({
+            sessionId: id,
+            seq,
+            ts: new Date(start + seq * 10).toISOString(),
+            kind: seq % 10 === 0 ? 'skill:started' : 'log',
+            data: seq % 10 === 0 ? { skillName: `s${seq}` } : { message: `line ${seq}` },
+          });
         }
         window.postMessage({ ...base, events }, '*');
       },
-      { base: snapshot(1, session({ lastSeq: 100_000, eventCount: 100_000 }), []) as Record<string, unknown>, id: SESSION_ID },
+      {
+        base: snapshot(1, session({ lastSeq: 100_000, eventCount: 100_000 }), []) as Record<string, unknown>,
+        id: SESSION_ID,
+      },
     );
     await page.locator('.event-row[data-seq="100000"]').waitFor();
     assert.ok((await page.locator('.event-row').count()) < 200, 'windowed while following the tail');
@@ -367,7 +431,10 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     assert.equal(await page.locator('.event-row[data-seq="100000"]').count(), 0);
 
     await page.keyboard.press('End');
-    await page.locator('.event-row[data-seq="100000"]', { hasText: 'line 99999' }).or(page.locator('.event-row[data-seq="100000"]', { hasText: 's100000' })).waitFor();
+    await page
+      .locator('.event-row[data-seq="100000"]', { hasText: 'line 99999' })
+      .or(page.locator('.event-row[data-seq="100000"]', { hasText: 's100000' }))
+      .waitFor();
     assert.ok((await m().visibleSeqs()).includes(100_000));
     assert.ok((await page.locator('.event-row').count()) < 200, 'windowed at the end');
 
@@ -381,7 +448,12 @@ describe('Monitor webview (Chromium, production bundle)', function () {
 
   it('shows event text containing HTML as literal text', async () => {
     const payload = '<img src=x onerror="window.__xss=1"><b>bold</b>';
-    await m().send(snapshot(1, session({ task: '<script>window.__xss=2</script>task' }), [event(1, 'log', { message: payload }), event(2, 'weird:kind', { html: '<svg onload="window.__xss=3">' })]));
+    await m().send(
+      snapshot(1, session({ task: '<script>window.__xss=2</script>task' }), [
+        event(1, 'log', { message: payload }),
+        event(2, 'weird:kind', { html: '<svg onload="window.__xss=3">' }),
+      ]),
+    );
     const page = m().page;
     const row = page.locator('.event-row[data-seq="1"] .event-text');
     await row.waitFor();
@@ -407,7 +479,11 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     await page.reload();
     await m().waitForPosted((x) => x.type === 'ready');
     const ready = (await m().posted()).find((x) => x.type === 'ready');
-    assert.deepEqual(ready, { type: 'ready', pinnedSessionId: 'do_20261125_190000_00ff00ff' }, 'the pin travels with ready');
+    assert.deepEqual(
+      ready,
+      { type: 'ready', pinnedSessionId: 'do_20261125_190000_00ff00ff' },
+      'the pin travels with ready',
+    );
     await m().send(snapshot(1, summary, events, { pinnedSessionId: 'do_20261125_190000_00ff00ff' }));
     await page.locator('.event-row[data-seq="10"]').waitFor();
     assert.equal(await page.inputValue('#kind-filter'), 'log');
@@ -428,7 +504,9 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     });
     await page.locator('button.resume-follow').waitFor();
     // The position is saved once scrolling settles.
-    await page.waitForFunction(() => JSON.parse(sessionStorage.getItem('vscode-webview-state') ?? '{}').scrollTop === 22 * 300);
+    await page.waitForFunction(
+      () => JSON.parse(sessionStorage.getItem('vscode-webview-state') ?? '{}').scrollTop === 22 * 300,
+    );
     await page.reload();
     await m().waitForPosted((x) => x.type === 'ready');
     await m().send(snapshot(1, session(), logEvents(1, 1000)));
@@ -445,26 +523,50 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     const reached = new Set<string>();
     for (let i = 0; i < 25; i++) {
       await page.keyboard.press('Tab');
-      reached.add(await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement;
-        return el.dataset.command ?? el.className ?? el.tagName;
-      }));
+      reached.add(
+        await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement;
+          return el.dataset.command ?? el.className ?? el.tagName;
+        }),
+      );
     }
-    for (const expected of ['halt', 'cancel', 'showTerminal', 'openLog', 'event-scroll']) assert.ok(reached.has(expected), `Tab reaches ${expected}: ${[...reached].join(', ')}`);
-    assert.ok(await page.locator('header').count() === 1 && await page.locator('main').count() === 1 && await page.locator('nav').count() === 1 && await page.locator('footer').count() === 1, 'landmarks');
+    for (const expected of ['halt', 'cancel', 'showTerminal', 'openLog', 'event-scroll'])
+      assert.ok(reached.has(expected), `Tab reaches ${expected}: ${[...reached].join(', ')}`);
+    assert.ok(
+      (await page.locator('header').count()) === 1 &&
+        (await page.locator('main').count()) === 1 &&
+        (await page.locator('nav').count()) === 1 &&
+        (await page.locator('footer').count()) === 1,
+      'landmarks',
+    );
   });
 
   it('in a short side panel nothing overlaps: the page scrolls and the list keeps its room', async () => {
     await m().close();
     monitor = await MonitorPage.open(browser, server, { width: 300, height: 420 });
     const { summary, events } = realisticRun();
-    await m().send(snapshot(1, { ...summary, unauthenticated: true }, events, { hub: hubStatus({ legacy: { state: 'port-in-use', port: 8000, message: 'Port 8000 is in use; the legacy endpoint is off.' } }) }));
+    await m().send(
+      snapshot(1, { ...summary, unauthenticated: true }, events, {
+        hub: hubStatus({
+          legacy: { state: 'port-in-use', port: 8000, message: 'Port 8000 is in use; the legacy endpoint is off.' },
+        }),
+      }),
+    );
     const page = m().page;
     await page.locator('.event-row[data-seq="10"]').waitFor();
-    const [list, footer, toolbar, details] = await page.evaluate((selectors) => selectors.map((s) => document.querySelector(s)!.getBoundingClientRect().toJSON() as DOMRect), ['.event-scroll', 'footer', '.event-toolbar', '.details-area']);
+    const [list, footer, toolbar, details] = await page.evaluate(
+      (selectors) => selectors.map((s) => document.querySelector(s)!.getBoundingClientRect().toJSON() as DOMRect),
+      ['.event-scroll', 'footer', '.event-toolbar', '.details-area'],
+    );
     const boxes = { list, footer, toolbar, details };
-    assert.ok(boxes.footer.top >= boxes.list.bottom - 0.5, `footer (${boxes.footer.top}) starts below the list (${boxes.list.bottom})`);
-    assert.ok(boxes.list.top >= boxes.toolbar.bottom - 0.5 && boxes.toolbar.top >= boxes.details.bottom - 0.5, 'sections stacked in order');
+    assert.ok(
+      boxes.footer.top >= boxes.list.bottom - 0.5,
+      `footer (${boxes.footer.top}) starts below the list (${boxes.list.bottom})`,
+    );
+    assert.ok(
+      boxes.list.top >= boxes.toolbar.bottom - 0.5 && boxes.toolbar.top >= boxes.details.bottom - 0.5,
+      'sections stacked in order',
+    );
     assert.ok(boxes.list.height >= 90, `the list keeps room for rows (${boxes.list.height}px)`);
     mkdirSync(resultsDir, { recursive: true });
     await page.screenshot({ path: path.join(resultsDir, 'webview-short.png') });
@@ -477,7 +579,18 @@ describe('Monitor webview (Chromium, production bundle)', function () {
       const { summary, events } = realisticRun();
       const failedRun = session({
         ...summary,
-        skills: [...summary.skills.slice(0, 1), { name: 'run_tests', status: 'failed', stepIndex: 1, stepsTotal: 4, durationMs: 12_400, error: 'npm test exited with code 1: 2 failing' }, { ...summary.skills[1], stepIndex: 2 }],
+        skills: [
+          ...summary.skills.slice(0, 1),
+          {
+            name: 'run_tests',
+            status: 'failed',
+            stepIndex: 1,
+            stepsTotal: 4,
+            durationMs: 12_400,
+            error: 'npm test exited with code 1: 2 failing',
+          },
+          { ...summary.skills[1], stepIndex: 2 },
+        ],
       });
       await m().send(snapshot(1, failedRun, [...events, ...logEvents(11, 30)]));
       await m().page.locator('.event-row[data-seq="40"]').waitFor();
@@ -486,7 +599,10 @@ describe('Monitor webview (Chromium, production bundle)', function () {
       await m().page.screenshot({ path: file });
       // The theme really applied: the page background is the theme's side bar colour.
       const background = await m().page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
-      assert.equal(background, { light: 'rgb(243, 243, 243)', dark: 'rgb(37, 37, 38)', 'high-contrast': 'rgb(0, 0, 0)' }[theme]);
+      assert.equal(
+        background,
+        { light: 'rgb(243, 243, 243)', dark: 'rgb(37, 37, 38)', 'high-contrast': 'rgb(0, 0, 0)' }[theme],
+      );
 
       // A selected event with its details open, in the same theme.
       await m().page.locator('.event-row[data-seq="38"]').click();
@@ -497,7 +613,10 @@ describe('Monitor webview (Chromium, production bundle)', function () {
         const style = getComputedStyle(el);
         return { background: style.backgroundColor, outline: style.outlineStyle };
       });
-      assert.ok(selected.background !== 'rgba(0, 0, 0, 0)' || selected.outline !== 'none', `selection not visible in ${theme}: ${JSON.stringify(selected)}`);
+      assert.ok(
+        selected.background !== 'rgba(0, 0, 0, 0)' || selected.outline !== 'none',
+        `selection not visible in ${theme}: ${JSON.stringify(selected)}`,
+      );
     });
   }
 });

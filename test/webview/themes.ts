@@ -2,7 +2,8 @@
 // (what a webview in the side bar receives), so screenshots show the Monitor as users see it.
 
 const common = {
-  '--vscode-font-family': '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
+  '--vscode-font-family':
+    '-apple-system, BlinkMacSystemFont, "Segoe WPC", "Segoe UI", "Ubuntu", "Droid Sans", sans-serif',
   '--vscode-font-size': '13px',
   '--vscode-font-weight': 'normal',
   '--vscode-editor-font-family': '"Droid Sans Mono", "monospace", monospace',
@@ -108,7 +109,9 @@ export const DARK_THEME: Record<string, string> = {
 
 /** The stylesheet VS Code's webview host would provide: the variables on <html>, the panel's background. */
 export function themeCss(theme: Record<string, string>): string {
-  const vars = Object.entries(theme).map(([name, value]) => `  ${name}: ${value};`).join('\n');
+  const vars = Object.entries(theme)
+    .map(([name, value]) => `  ${name}: ${value};`)
+    .join('\n');
   return `html {\n${vars}\n  background: var(--vscode-sideBar-background);\n}\n`;
 }
 

@@ -29,7 +29,10 @@ function steering(session: SessionSummary, command: 'halt' | 'resume' | 'cancel'
         return { enabled: false, title: 'The session has already ended' };
       }
       // Without the capability the host falls back to Ctrl-C in the session's terminal.
-      return { enabled: true, title: declared ? 'Ask the CLI to cancel the run' : 'Cancel the run (sends Ctrl-C to its terminal)' };
+      return {
+        enabled: true,
+        title: declared ? 'Ask the CLI to cancel the run' : 'Cancel the run (sends Ctrl-C to its terminal)',
+      };
   }
 }
 
@@ -63,8 +66,20 @@ export function Actions({ session, run }: { session: SessionSummary; run: (comma
   return (
     <div class="actions" role="toolbar" aria-label="Steer the session">
       <ActionButton command="halt" label="Halt" icon="debug-pause" availability={steering(session, 'halt')} run={run} />
-      <ActionButton command="resume" label="Resume" icon="debug-continue" availability={steering(session, 'resume')} run={run} />
-      <ActionButton command="cancel" label="Cancel" icon="debug-stop" availability={steering(session, 'cancel')} run={run} />
+      <ActionButton
+        command="resume"
+        label="Resume"
+        icon="debug-continue"
+        availability={steering(session, 'resume')}
+        run={run}
+      />
+      <ActionButton
+        command="cancel"
+        label="Cancel"
+        icon="debug-stop"
+        availability={steering(session, 'cancel')}
+        run={run}
+      />
     </div>
   );
 }
@@ -74,8 +89,22 @@ export function SessionLinks({ run }: { run: (command: WebviewCommand) => void }
   const always = (title: string): Availability => ({ enabled: true, title });
   return (
     <>
-      <ActionButton command="showTerminal" label="Show Terminal" icon="terminal" availability={always('Show Terminal: the terminal running this session')} run={run} iconOnly />
-      <ActionButton command="openLog" label="Open Log" icon="output" availability={always('Open Log: the session log (JSONL journal)')} run={run} iconOnly />
+      <ActionButton
+        command="showTerminal"
+        label="Show Terminal"
+        icon="terminal"
+        availability={always('Show Terminal: the terminal running this session')}
+        run={run}
+        iconOnly
+      />
+      <ActionButton
+        command="openLog"
+        label="Open Log"
+        icon="output"
+        availability={always('Open Log: the session log (JSONL journal)')}
+        run={run}
+        iconOnly
+      />
     </>
   );
 }

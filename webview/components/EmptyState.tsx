@@ -16,9 +16,14 @@ function EmptyStateView({ hub, run }: { hub: HubStatus | null; run: (command: We
       <p>Terminals of this window already carry the hub address. Wrap any command:</p>
       <pre>shannon-hub run -- &lt;command&gt;</pre>
       <p>
-        or set <code>SHANNON_HUB_URL</code> and <code>SHANNON_HUB_TOKEN</code> for a CLI that speaks the native
-        protocol{hub?.url ? <> (hub: <code>{hub.url}</code>)</> : null}. Today's Shannon CLI also reports to the legacy
-        endpoint on port {hub?.legacy.port ?? 8000} when it is enabled.
+        or set <code>SHANNON_HUB_URL</code> and <code>SHANNON_HUB_TOKEN</code> for a CLI that speaks the native protocol
+        {hub?.url ? (
+          <>
+            {' '}
+            (hub: <code>{hub.url}</code>)
+          </>
+        ) : null}
+        . Today's Shannon CLI also reports to the legacy endpoint on port {hub?.legacy.port ?? 8000} when it is enabled.
       </p>
     </div>
   );

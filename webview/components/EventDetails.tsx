@@ -8,7 +8,15 @@ import { Icon } from './Icon';
 /** Past this, the panel shows the start of the data and says how much more Copy would give. */
 const MAX_SHOWN_CHARS = 100_000;
 
-export function EventDetails({ event, onClose, onCopy }: { event: EventEnvelope; onClose(): void; onCopy(text: string): void }) {
+export function EventDetails({
+  event,
+  onClose,
+  onCopy,
+}: {
+  event: EventEnvelope;
+  onClose(): void;
+  onCopy(text: string): void;
+}) {
   const dataText = useMemo(() => {
     const text = JSON.stringify(event.data, null, 2) ?? '{}';
     return text.length > MAX_SHOWN_CHARS
@@ -26,8 +34,15 @@ export function EventDetails({ event, onClose, onCopy }: { event: EventEnvelope;
       <div class="event-details-head">
         <span class="event-details-kind">{event.kind}</span>
         <span class="muted">#{event.seq}</span>
-        <time class="muted event-details-time" dateTime={event.ts}>{event.ts}</time>
-        <button type="button" class="icon-button" title="Copy event as JSON" onClick={() => onCopy(JSON.stringify(event, null, 2))}>
+        <time class="muted event-details-time" dateTime={event.ts}>
+          {event.ts}
+        </time>
+        <button
+          type="button"
+          class="icon-button"
+          title="Copy event as JSON"
+          onClick={() => onCopy(JSON.stringify(event, null, 2))}
+        >
           <Icon name="copy" />
           <span class="visually-hidden">Copy event as JSON</span>
         </button>
@@ -36,7 +51,9 @@ export function EventDetails({ event, onClose, onCopy }: { event: EventEnvelope;
           <span class="visually-hidden">Close details</span>
         </button>
       </div>
-      <pre class="event-details-data" tabIndex={0} aria-label="Event data">{dataText}</pre>
+      <pre class="event-details-data" tabIndex={0} aria-label="Event data">
+        {dataText}
+      </pre>
     </section>
   );
 }

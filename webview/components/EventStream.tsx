@@ -63,10 +63,18 @@ const EventToolbar = memo(function EventToolbar(props: {
   const options = useMemo(() => kindOptions(props.kinds), [props.kindsVersion, props.kinds]);
   return (
     <div class="event-toolbar" role="search">
-      <label class="visually-hidden" for="kind-filter">Filter by kind</label>
-      <select id="kind-filter" value={props.kindFilter} onChange={(e) => props.onKindFilter((e.currentTarget as HTMLSelectElement).value)}>
+      <label class="visually-hidden" for="kind-filter">
+        Filter by kind
+      </label>
+      <select
+        id="kind-filter"
+        value={props.kindFilter}
+        onChange={(e) => props.onKindFilter((e.currentTarget as HTMLSelectElement).value)}
+      >
         {options.map((o) => (
-          <option key={o.value} value={o.value}>{o.label}</option>
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
         ))}
         {props.kindFilter && !props.kinds.has(props.kindFilter) && !props.kindFilter.endsWith(':*') && (
           <option value={props.kindFilter}>{props.kindFilter} (0)</option>
@@ -86,7 +94,11 @@ const EventToolbar = memo(function EventToolbar(props: {
         type="button"
         class="icon-button time-toggle"
         aria-pressed={props.timeMode === 'absolute'}
-        title={props.timeMode === 'absolute' ? 'Showing clock time; switch to time since start' : 'Showing time since start; switch to clock time'}
+        title={
+          props.timeMode === 'absolute'
+            ? 'Showing clock time; switch to time since start'
+            : 'Showing time since start; switch to clock time'
+        }
         onClick={() => props.onTimeMode(props.timeMode === 'absolute' ? 'relative' : 'absolute')}
       >
         <Icon name={props.timeMode === 'absolute' ? 'clock' : 'watch'} />
@@ -128,7 +140,10 @@ export function EventStream(props: EventStreamProps) {
       windowEl.current!,
       {
         followChanged: (follow) => {
-          if (!follow) setPausedAtCount(latest.current.filtered.update(latest.current.events, latest.current.generation, latest.current));
+          if (!follow)
+            setPausedAtCount(
+              latest.current.filtered.update(latest.current.events, latest.current.generation, latest.current),
+            );
           latest.current.onFollowTail(follow);
         },
         scrollSettled: (top) => latest.current.onScrollSettled(top),
@@ -173,7 +188,12 @@ export function EventStream(props: EventStreamProps) {
     scroller.current?.focus({ preventScroll: true });
   };
 
-  const moves: Record<string, SelectionMove> = { ArrowUp: 'up', ArrowDown: 'down', PageUp: 'pageUp', PageDown: 'pageDown' };
+  const moves: Record<string, SelectionMove> = {
+    ArrowUp: 'up',
+    ArrowDown: 'down',
+    PageUp: 'pageUp',
+    PageDown: 'pageDown',
+  };
   const onKeyDown = (e: KeyboardEvent) => {
     const list = view.current!;
     if (e.key in moves) {
@@ -227,7 +247,9 @@ export function EventStream(props: EventStreamProps) {
             <div ref={windowEl} class="event-window" role="none" />
           </div>
         </div>
-        {rowCount === 0 && <p class="muted event-empty">{props.events.length ? 'No events match the filter.' : 'No events yet.'}</p>}
+        {rowCount === 0 && (
+          <p class="muted event-empty">{props.events.length ? 'No events match the filter.' : 'No events yet.'}</p>
+        )}
       </div>
       {!props.followTail && (
         <button type="button" class="resume-follow" onClick={() => props.onFollowTail(true)}>

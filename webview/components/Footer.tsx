@@ -27,14 +27,20 @@ function FooterView({ hub }: { hub: HubStatus | null }) {
   return (
     <footer class={`footer${warn ? ' footer-warn' : ''}`}>
       <span class="hub-state" title={hub.error ?? `Hub ${hub.state}`}>
-        <Icon name={hub.state === 'running' ? 'radio-tower' : hub.state === 'failed' ? 'error' : 'loading'} spin={hub.state === 'starting'} />{' '}
-        {hub.state === 'running' ? `Hub ${hubAddress(hub.url)}` : `Hub ${hub.state}${hub.error ? `: ${hub.error}` : ''}`}
+        <Icon
+          name={hub.state === 'running' ? 'radio-tower' : hub.state === 'failed' ? 'error' : 'loading'}
+          spin={hub.state === 'starting'}
+        />{' '}
+        {hub.state === 'running'
+          ? `Hub ${hubAddress(hub.url)}`
+          : `Hub ${hub.state}${hub.error ? `: ${hub.error}` : ''}`}
       </span>
       <span class="hub-clients">
         {hub.clients} {hub.clients === 1 ? 'client' : 'clients'}
       </span>
       <span class={`legacy-state legacy-${hub.legacy.state}`}>
-        {hub.legacy.state === 'port-in-use' || hub.legacy.state === 'failed' ? <Icon name="warning" /> : null} {legacyText(hub.legacy)}
+        {hub.legacy.state === 'port-in-use' || hub.legacy.state === 'failed' ? <Icon name="warning" /> : null}{' '}
+        {legacyText(hub.legacy)}
       </span>
     </footer>
   );

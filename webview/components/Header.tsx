@@ -39,7 +39,14 @@ function Progress({ session }: { session: SessionSummary }) {
   return (
     <div class="progress">
       {value !== undefined && (
-        <div class="progress-track" role="progressbar" aria-label="Progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(value)}>
+        <div
+          class="progress-track"
+          role="progressbar"
+          aria-label="Progress"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(value)}
+        >
           <div class="progress-fill" style={{ width: `${value}%` }} />
         </div>
       )}
@@ -66,16 +73,27 @@ function HeaderView(props: {
           <Icon name={look.icon} spin={look.spin} /> <span>{look.label}</span>
         </span>
         {session.unauthenticated && (
-          <span class="legacy-badge" title="This session came through the legacy Socket.IO endpoint on port 8000, which has no authentication">
+          <span
+            class="legacy-badge"
+            title="This session came through the legacy Socket.IO endpoint on port 8000, which has no authentication"
+          >
             <Icon name="unlock" /> legacy, unauthenticated
           </span>
         )}
         <Elapsed session={session} />
       </div>
-      <h1 class="task" title={session.task ?? ''}>{session.task ?? 'Untitled session'}</h1>
+      <h1 class="task" title={session.task ?? ''}>
+        {session.task ?? 'Untitled session'}
+      </h1>
       <div class="session-id">
         <code>{session.id}</code>
-        <button type="button" class="icon-button" title="Copy session id" aria-label="Copy session id" onClick={() => props.copy(session.id)}>
+        <button
+          type="button"
+          class="icon-button"
+          title="Copy session id"
+          aria-label="Copy session id"
+          onClick={() => props.copy(session.id)}
+        >
           <Icon name="copy" />
         </button>
         <SessionLinks run={props.run} />

@@ -75,7 +75,13 @@ function SessionDetailsView(props: {
   const files = session.filesChanged;
   return (
     <div class="details-area">
-      <Section name="skills" title="Skills" count={session.skills.length} collapsed={props.collapsed.includes('skills')} onToggle={props.onToggle}>
+      <Section
+        name="skills"
+        title="Skills"
+        count={session.skills.length}
+        collapsed={props.collapsed.includes('skills')}
+        onToggle={props.onToggle}
+      >
         {session.skills.length === 0 ? (
           <p class="muted">No skills yet.</p>
         ) : (
@@ -86,12 +92,20 @@ function SessionDetailsView(props: {
           </ol>
         )}
       </Section>
-      <Section name="checkpoints" title="Checkpoints" count={session.checkpoints.length} collapsed={props.collapsed.includes('checkpoints')} onToggle={props.onToggle}>
+      <Section
+        name="checkpoints"
+        title="Checkpoints"
+        count={session.checkpoints.length}
+        collapsed={props.collapsed.includes('checkpoints')}
+        onToggle={props.onToggle}
+      >
         <div class="checkpoints-summary">
           {latest ? (
             <span>
               Latest: <span class="checkpoint-label">{latest.label ?? latest.id}</span>
-              {latest.skillName && !(latest.label ?? '').includes(latest.skillName) ? <span class="muted"> after {latest.skillName}</span> : null}
+              {latest.skillName && !(latest.label ?? '').includes(latest.skillName) ? (
+                <span class="muted"> after {latest.skillName}</span>
+              ) : null}
             </span>
           ) : (
             <span class="muted">No checkpoints yet.</span>
@@ -101,7 +115,13 @@ function SessionDetailsView(props: {
           </button>
         </div>
       </Section>
-      <Section name="files" title="Files changed" count={files.length} collapsed={props.collapsed.includes('files')} onToggle={props.onToggle}>
+      <Section
+        name="files"
+        title="Files changed"
+        count={files.length}
+        collapsed={props.collapsed.includes('files')}
+        onToggle={props.onToggle}
+      >
         {files.length === 0 ? (
           <p class="muted">No files changed yet.</p>
         ) : (

@@ -39,7 +39,13 @@ function SessionPickerView(props: {
         ))}
       </select>
       {pinnedSessionId && (
-        <button type="button" class="icon-button" title="Unpin: follow the active session" aria-label="Follow active session" onClick={() => props.onPin(null)}>
+        <button
+          type="button"
+          class="icon-button"
+          title="Unpin: follow the active session"
+          aria-label="Follow active session"
+          onClick={() => props.onPin(null)}
+        >
           <Icon name="close" />
         </button>
       )}

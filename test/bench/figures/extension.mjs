@@ -24,8 +24,18 @@ async function activationOnce(ctx) {
       vscodeExecutablePath: join(ctx.repoRoot, 'test/harness/code-server-host.mjs'),
       extensionDevelopmentPath: ctx.repoRoot,
       extensionTestsPath: workerPath('activation-index.cjs'),
-      launchArgs: [workspace, `--user-data-dir=${join(runDir, 'user-data')}`, `--extensions-dir=${join(runDir, 'extensions')}`, '--disable-extensions'],
-      extensionTestsEnv: { SHANNON_IDE_DIR: ideDir, SHANNON_TEST_WORKSPACE: workspace, SHANNON_TEST_RUN_DIR: runDir, SHANNON_BENCH_OUT: out },
+      launchArgs: [
+        workspace,
+        `--user-data-dir=${join(runDir, 'user-data')}`,
+        `--extensions-dir=${join(runDir, 'extensions')}`,
+        '--disable-extensions',
+      ],
+      extensionTestsEnv: {
+        SHANNON_IDE_DIR: ideDir,
+        SHANNON_TEST_WORKSPACE: workspace,
+        SHANNON_TEST_RUN_DIR: runDir,
+        SHANNON_BENCH_OUT: out,
+      },
     });
     if (!existsSync(out)) throw new Error('the activation probe wrote no result');
     return JSON.parse(readFileSync(out, 'utf8')).activationMs;
@@ -36,7 +46,13 @@ async function activationOnce(ctx) {
 
 function size(label, key, bytes, budgetKb) {
   const kb = bytes / KB;
-  return { key, label, unit: 'KB', stats: { median: kb, min: kb, max: kb, runs: [kb] }, ...(budgetKb ? { budget: { op: '<=', value: budgetKb } } : {}) };
+  return {
+    key,
+    label,
+    unit: 'KB',
+    stats: { median: kb, min: kb, max: kb, runs: [kb] },
+    ...(budgetKb ? { budget: { op: '<=', value: budgetKb } } : {}),
+  };
 }
 
 export async function extension(ctx) {
@@ -44,25 +60,59 @@ export async function extension(ctx) {
   try {
     const stats = await repeat(ctx.runs, () => activationOnce(ctx));
     ctx.log(`  activate(): ${stats.median.toFixed(2)} ms`);
-    rows.push({ key: 'extension.activate', label: 'activate() in the extension host', unit: 'ms', stats, budget: { op: '<=', value: 50 } });
+    rows.push({
+      key: 'extension.activate',
+      label: 'activate() in the extension host',
+      unit: 'ms',
+      stats,
+      budget: { op: '<=', value: 50 },
+    });
   } catch (error) {
-    rows.push({ key: 'extension.activate', label: 'activate() in the extension host', unit: 'ms', error: error.message, budget: { op: '<=', value: 50 } });
+    rows.push({
+      key: 'extension.activate',
+      label: 'activate() in the extension host',
+      unit: 'ms',
+      error: error.message,
+      budget: { op: '<=', value: 50 },
+    });
   }
   const file = (relative) => join(ctx.repoRoot, relative);
   // Not part of activate(): the time to load the bundle, which VS Code spends before calling it.
   const load = await repeat(ctx.runs, () => {
-    const out = execFileSync(process.execPath, [workerPath('load-extension.cjs'), file('dist/extension.js')], { encoding: 'utf8', timeout: 30_000 });
+    const out = execFileSync(process.execPath, [workerPath('load-extension.cjs'), file('dist/extension.js')], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     return JSON.parse(out.trim().split('\n').pop()).loadMs;
   });
   ctx.log(`  loading dist/extension.js: ${load.median.toFixed(1)} ms`);
-  rows.push({ key: 'extension.load', label: '  loading dist/extension.js (before activate)', unit: 'ms', stats: load, note: 'plain Node, vscode stubbed' });
+  rows.push({
+    key: 'extension.load',
+    label: '  loading dist/extension.js (before activate)',
+    unit: 'ms',
+    stats: load,
+    note: 'plain Node, vscode stubbed',
+  });
   rows.push(size('dist/extension.js', 'size.extension', statSync(file('dist/extension.js')).size));
-  rows.push(size('dist/webview/main.js, gzipped', 'size.webviewGzip', gzipSync(readFileSync(file('dist/webview/main.js'))).length, 30));
+  rows.push(
+    size(
+      'dist/webview/main.js, gzipped',
+      'size.webviewGzip',
+      gzipSync(readFileSync(file('dist/webview/main.js'))).length,
+      30,
+    ),
+  );
   const vsix = file('dist-vsix/shannon-vscode.vsix');
   if (existsSync(vsix) && (ctx.build.packaged || !ctx.build.ran)) {
     const row = size('dist-vsix/shannon-vscode.vsix', 'size.vsix', statSync(vsix).size);
     if (!ctx.build.packaged) row.note = `not repackaged (--no-build); file from ${statSync(vsix).mtime.toISOString()}`;
     rows.push(row);
-  } else rows.push({ key: 'size.vsix', label: 'dist-vsix/shannon-vscode.vsix', unit: 'KB', error: ctx.build.error ?? 'no .vsix' });
+  } else
+    rows.push({
+      key: 'size.vsix',
+      label: 'dist-vsix/shannon-vscode.vsix',
+      unit: 'KB',
+      error: ctx.build.error ?? 'no .vsix',
+    });
   return rows;
 }

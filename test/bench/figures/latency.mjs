@@ -10,7 +10,14 @@ const PACES = [
 ];
 
 async function pacedRun(server, target, sessionId, { rate, count }) {
-  const pair = await connectPair({ target, url: server.url, token: server.token, sessionId, expect: count, measure: 'latency' });
+  const pair = await connectPair({
+    target,
+    url: server.url,
+    token: server.token,
+    sessionId,
+    expect: count,
+    measure: 'latency',
+  });
   try {
     pair.producer.send({ type: 'paced', rate, count });
     await pair.producer.next('sent', 30_000);
@@ -28,13 +35,18 @@ async function measureServer(ctx, name, target, server) {
   await pacedRun(server, target, `bench-lat-${name}-warmup`, { rate: 10_000, count: 5_000 });
   const rows = [];
   for (const pace of PACES) {
-    const stats = await repeat(ctx.runs, (run) => pacedRun(server, target, `bench-lat-${name}-${pace.rate}-${run}`, pace));
+    const stats = await repeat(ctx.runs, (run) =>
+      pacedRun(server, target, `bench-lat-${name}-${pace.rate}-${run}`, pace),
+    );
     const rate = `${pace.rate / 1000}k/s`;
     ctx.log(`  ${name} at ${rate}: p50 ${stats.p50.median.toFixed(3)} ms, p99 ${stats.p99.median.toFixed(3)} ms`);
     const label = name === 'hub' ? `hub latency at ${rate}` : `  plain ws latency at ${rate}`;
     rows.push({ key: `latency.${name}.${pace.rate}.p50`, label: `${label}, p50`, unit: 'ms', stats: stats.p50 });
     rows.push({
-      key: `latency.${name}.${pace.rate}.p99`, label: `${label}, p99`, unit: 'ms', stats: stats.p99,
+      key: `latency.${name}.${pace.rate}.p99`,
+      label: `${label}, p99`,
+      unit: 'ms',
+      stats: stats.p99,
       ...(name === 'hub' && pace.rate === 1_000 ? { budget: { op: '<=', value: 2 } } : {}),
     });
   }

@@ -30,7 +30,13 @@ async function oneRun(ctx, run) {
   try {
     subscriber.send({ type: 'connect', target: 'hub', url: hub.url, token: hub.token, sessionId, expect: EVENTS });
     await subscriber.next('connected', 15_000);
-    producer.send({ type: 'connect', target: 'legacy', url: `http://127.0.0.1:${legacyPort}`, sessionId, transports: ['polling', 'websocket'] });
+    producer.send({
+      type: 'connect',
+      target: 'legacy',
+      url: `http://127.0.0.1:${legacyPort}`,
+      sessionId,
+      transports: ['polling', 'websocket'],
+    });
     await producer.next('connected', 15_000);
     producer.send({ type: 'throughput', count: EVENTS, batch: 1 });
     const sent = await producer.next('sent', 60_000);
@@ -45,5 +51,13 @@ async function oneRun(ctx, run) {
 export async function legacy(ctx) {
   const stats = await repeat(ctx.runs, (run) => oneRun(ctx, run));
   ctx.log(`  legacy endpoint: ${Math.round(stats.median)} events/s`);
-  return [{ key: 'legacy.throughput', label: 'legacy socket.io endpoint into the store', unit: 'events/s', stats, note: `${EVENTS} cli_event per run, socket.io-client polling then websocket` }];
+  return [
+    {
+      key: 'legacy.throughput',
+      label: 'legacy socket.io endpoint into the store',
+      unit: 'events/s',
+      stats,
+      note: `${EVENTS} cli_event per run, socket.io-client polling then websocket`,
+    },
+  ];
 }

@@ -11,7 +11,20 @@ export async function memory(ctx) {
   });
   ctx.log(`  ${stats.mb.median.toFixed(1)} MB per 100k events (${stats.bytesPerEvent.median.toFixed(0)} B/event)`);
   return [
-    { key: 'memory.per100k', label: 'memory per 100k retained events', unit: 'MB', stats: stats.mb, budget: { op: '<=', value: 40 }, note: 'MB = 2^20 bytes, heapUsed delta after GC' },
-    { key: 'memory.perEvent', label: '  bytes per retained event', unit: 'B', stats: stats.bytesPerEvent, anchor: '~390 B' },
+    {
+      key: 'memory.per100k',
+      label: 'memory per 100k retained events',
+      unit: 'MB',
+      stats: stats.mb,
+      budget: { op: '<=', value: 40 },
+      note: 'MB = 2^20 bytes, heapUsed delta after GC',
+    },
+    {
+      key: 'memory.perEvent',
+      label: '  bytes per retained event',
+      unit: 'B',
+      stats: stats.bytesPerEvent,
+      anchor: '~390 B',
+    },
   ];
 }

@@ -29,7 +29,15 @@ async function lateSubscriber(hub) {
   try {
     let ms;
     for (const measured of [false, true]) {
-      subscriber.send({ type: 'connect', target: 'hub', url: hub.url, token: hub.token, sessionId: SESSION, expect: EVENTS, measure: 'replay' });
+      subscriber.send({
+        type: 'connect',
+        target: 'hub',
+        url: hub.url,
+        token: hub.token,
+        sessionId: SESSION,
+        expect: EVENTS,
+        measure: 'replay',
+      });
       await subscriber.next('open', 15_000);
       subscriber.send({ type: 'hello' });
       const done = await subscriber.next('done', 30_000);
@@ -48,7 +56,16 @@ export async function replay(ctx) {
     await fillSession(hub);
     const stats = await repeat(ctx.runs, () => lateSubscriber(hub));
     ctx.log(`  replay of ${EVENTS} events: ${stats.median.toFixed(2)} ms`);
-    return [{ key: 'replay.10k', label: 'replay of 10k events to a late subscriber', unit: 'ms', stats, budget: { op: '<=', value: 10 }, anchor: '~7 ms' }];
+    return [
+      {
+        key: 'replay.10k',
+        label: 'replay of 10k events to a late subscriber',
+        unit: 'ms',
+        stats,
+        budget: { op: '<=', value: 10 },
+        anchor: '~7 ms',
+      },
+    ];
   } finally {
     await hub.stop();
   }

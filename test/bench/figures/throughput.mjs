@@ -14,7 +14,10 @@ async function oneRun({ target, url, token, sessionId, count, batch, serverPid }
     pair.producer.send({ type: 'throughput', count, batch });
     const sent = await pair.producer.next('sent', 60_000);
     const done = await pair.subscriber.next('done', 60_000);
-    return { rate: count / ((done.lastAtUs - sent.t0Us) / 1e6), serverCpuUs: (cpuMicrosOf(serverPid) - cpuBefore) / count };
+    return {
+      rate: count / ((done.lastAtUs - sent.t0Us) / 1e6),
+      serverCpuUs: (cpuMicrosOf(serverPid) - cpuBefore) / count,
+    };
   } finally {
     await pair.stop();
   }
@@ -43,7 +46,13 @@ export async function throughput(ctx) {
         const server = await variant.start();
         try {
           const { rate, serverCpuUs } = await oneRun({
-            target: variant.target, batch: variant.batch, count, url: server.url, token: server.token, serverPid: server.pid, sessionId: `bench-${variant.name}-${run}`,
+            target: variant.target,
+            batch: variant.batch,
+            count,
+            url: server.url,
+            token: server.token,
+            serverPid: server.pid,
+            sessionId: `bench-${variant.name}-${run}`,
           });
           samples[variant.name].push(rate);
           cpu[variant.name].push(serverCpuUs);
@@ -54,11 +63,15 @@ export async function throughput(ctx) {
         errors[variant.name] = error.message;
       }
     }
-    ctx.log(`  run ${run + 1}: ${variants.map((v) => `${v.name} ${errors[v.name] ? 'error' : Math.round(samples[v.name][run] / 1000) + 'k'}`).join(', ')}`);
+    ctx.log(
+      `  run ${run + 1}: ${variants.map((v) => `${v.name} ${errors[v.name] ? 'error' : Math.round(samples[v.name][run] / 1000) + 'k'}`).join(', ')}`,
+    );
   }
   const stats = (name) => (errors[name] ? undefined : summarize(samples[name]));
   const row = (key, label, name, extra = {}) =>
-    errors[name] ? { key, label, unit: 'events/s', error: errors[name], ...extra } : { key, label, unit: 'events/s', stats: stats(name), ...extra };
+    errors[name]
+      ? { key, label, unit: 'events/s', error: errors[name], ...extra }
+      : { key, label, unit: 'events/s', stats: stats(name), ...extra };
   const rows = [
     row('throughput.ws', '(a) plain ws forwarding (ceiling)', 'ws', { anchor: '~168k' }),
     row('throughput.socketio', '(c) plain socket.io forwarding', 'sio', { anchor: '~109k' }),
@@ -68,11 +81,23 @@ export async function throughput(ctx) {
   for (const variant of variants) {
     if (errors[variant.name]) continue;
     const label = { ws: 'plain ws', sio: 'plain socket.io', hub1: 'hub unbatched', hub50: 'hub batched' }[variant.name];
-    rows.push({ key: `throughput.serverCpu.${variant.name}`, label: `  server CPU per event, ${label}`, unit: 'us', stats: summarize(cpu[variant.name]), note: 'user+system time of the server process / events' });
+    rows.push({
+      key: `throughput.serverCpu.${variant.name}`,
+      label: `  server CPU per event, ${label}`,
+      unit: 'us',
+      stats: summarize(cpu[variant.name]),
+      note: 'user+system time of the server process / events',
+    });
   }
-  if (stats('hub1') && stats('ws')) rows.push({ ...ratioRow('throughput.hubToWs', 'hub unbatched / plain ws', stats('hub1'), stats('ws')), budget: { op: '>=', value: 0.6 } });
-  if (stats('hub1') && stats('sio')) rows.push(ratioRow('throughput.hubToSocketio', 'hub unbatched / plain socket.io', stats('hub1'), stats('sio')));
-  if (stats('hub50') && stats('ws')) rows.push(ratioRow('throughput.hubBatchedToWs', 'hub batched / plain ws', stats('hub50'), stats('ws')));
+  if (stats('hub1') && stats('ws'))
+    rows.push({
+      ...ratioRow('throughput.hubToWs', 'hub unbatched / plain ws', stats('hub1'), stats('ws')),
+      budget: { op: '>=', value: 0.6 },
+    });
+  if (stats('hub1') && stats('sio'))
+    rows.push(ratioRow('throughput.hubToSocketio', 'hub unbatched / plain socket.io', stats('hub1'), stats('sio')));
+  if (stats('hub50') && stats('ws'))
+    rows.push(ratioRow('throughput.hubBatchedToWs', 'hub batched / plain ws', stats('hub50'), stats('ws')));
   return rows;
 }
 
@@ -80,8 +105,15 @@ export async function throughput(ctx) {
 function ratioRow(key, label, numerator, denominator) {
   const perRun = numerator.runs.map((value, i) => value / denominator.runs[i]);
   return {
-    key, label, unit: 'ratio',
-    stats: { median: numerator.median / denominator.median, min: Math.min(...perRun), max: Math.max(...perRun), runs: perRun },
+    key,
+    label,
+    unit: 'ratio',
+    stats: {
+      median: numerator.median / denominator.median,
+      min: Math.min(...perRun),
+      max: Math.max(...perRun),
+      runs: perRun,
+    },
     note: 'median / median; min and max over paired runs',
   };
 }

@@ -41,10 +41,16 @@ export async function bundleProbe(name, { external = [] } = {}) {
 export async function runProbe(name, args = [], { execArgv = [], timeoutMs = 60_000, external } = {}) {
   const file = await bundleProbe(name, { external });
   const stdout = await new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, [...execArgv, file, ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, out, err) => {
-      if (error) reject(new Error(`probe ${name} failed: ${(err || error.message).trim().split('\n').slice(-5).join(' | ')}`));
-      else resolve(out);
-    });
+    const child = execFile(
+      process.execPath,
+      [...execArgv, file, ...args],
+      { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      (error, out, err) => {
+        if (error)
+          reject(new Error(`probe ${name} failed: ${(err || error.message).trim().split('\n').slice(-5).join(' | ')}`));
+        else resolve(out);
+      },
+    );
     track(child);
   });
   const lines = stdout.trim().split('\n');

@@ -35,7 +35,9 @@ export function withTimeout(promise, ms, what) {
  * `next(type)` resolves with the next message of that type (or rejects if the worker dies first).
  */
 export function forkWorker(script, args = [], { execArgv = [], env } = {}) {
-  const child = track(fork(script, args, { execArgv, env: env ?? process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const child = track(
+    fork(script, args, { execArgv, env: env ?? process.env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
   const queued = [];
   const waiting = [];
   let exitError;
@@ -65,7 +67,11 @@ export function forkWorker(script, args = [], { execArgv = [], env } = {}) {
           : Promise.resolve(message);
       }
       if (exitError) return Promise.reject(exitError);
-      return withTimeout(new Promise((resolve, reject) => waiting.push({ type, resolve, reject })), ms, `${type} from ${script}`);
+      return withTimeout(
+        new Promise((resolve, reject) => waiting.push({ type, resolve, reject })),
+        ms,
+        `${type} from ${script}`,
+      );
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -100,7 +106,9 @@ export async function spawnWithReadyLine(command, args, { cwd, env, timeoutMs = 
       }
     });
     child.once('exit', (code, signal) =>
-      reject(new Error(`${command} ${args.join(' ')} exited (${code ?? signal}) before ready: ${stderr.trim().slice(-500)}`)),
+      reject(
+        new Error(`${command} ${args.join(' ')} exited (${code ?? signal}) before ready: ${stderr.trim().slice(-500)}`),
+      ),
     );
   });
   const line = await withTimeout(ready, timeoutMs, `${command} ${args.join(' ')} to be ready`);

@@ -58,7 +58,11 @@ const HEADER = ['Figure', 'Median', 'Min', 'Max', 'Unit', 'Budget', 'Result'];
 export function textTable(rows) {
   const table = [HEADER, ...rows.map(cells)];
   const widths = HEADER.map((_, c) => Math.max(...table.map((r) => String(r[c]).length)));
-  const line = (r) => r.map((cell, c) => String(cell).padEnd(widths[c])).join('  ').trimEnd();
+  const line = (r) =>
+    r
+      .map((cell, c) => String(cell).padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
   return [line(table[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(line)].join('\n');
 }
 

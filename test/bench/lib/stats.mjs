@@ -17,7 +17,10 @@ export function percentileOfSorted(sorted, p) {
 }
 
 export function percentile(values, p) {
-  return percentileOfSorted([...values].sort((a, b) => a - b), p);
+  return percentileOfSorted(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 }
 
 /** { median, min, max, runs } of the values collected over the runs of one figure. */

@@ -14,7 +14,8 @@ function validateAll(frames) {
   for (const text of frames) {
     const frame = parseClientFrame(text);
     if (!frame.ok) throw new Error(`bench frame refused: ${frame.message}`);
-    const events = frame.value.type === 'events' ? frame.value.events : frame.value.type === 'event' ? [frame.value] : [];
+    const events =
+      frame.value.type === 'events' ? frame.value.events : frame.value.type === 'event' ? [frame.value] : [];
     for (const event of events) if (validateEventData(event).ok) valid += 1;
   }
   if (valid !== COUNT) throw new Error(`expected ${COUNT} valid events, got ${valid}`);

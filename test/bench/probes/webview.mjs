@@ -36,7 +36,15 @@ const SNAPSHOT_EVENTS = 100_000;
 const APPENDS = 200;
 const BURST = 1_000;
 const SESSION = 'do_20260101_120000_bench0001';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 // Runs before the bundle (as a nonce'd prelude): the host stand-in, and the "message handling
 // starts" marker plus the frame-start rAF, registered before the bundle's listener and rAF.
@@ -60,11 +68,24 @@ const PRELUDE = `
 
 function summary(lastSeq) {
   return {
-    id: SESSION, state: 'running', source: 'native', unauthenticated: false,
+    id: SESSION,
+    state: 'running',
+    source: 'native',
+    unauthenticated: false,
     task: 'Refactor the settings page and add a dark mode toggle',
-    createdAt: '2026-01-01T12:00:00.000Z', startedAt: '2026-01-01T12:00:00.000Z',
-    lastSeq, eventCount: lastSeq, progress: 42, progressMessage: 'step 4 of 10', currentSkill: 'edit_file',
-    currentStep: 4, stepsTotal: 10, skills: [], checkpoints: [], filesChanged: [], capabilities: ['halt', 'resume', 'cancel'],
+    createdAt: '2026-01-01T12:00:00.000Z',
+    startedAt: '2026-01-01T12:00:00.000Z',
+    lastSeq,
+    eventCount: lastSeq,
+    progress: 42,
+    progressMessage: 'step 4 of 10',
+    currentSkill: 'edit_file',
+    currentStep: 4,
+    stepsTotal: 10,
+    skills: [],
+    checkpoints: [],
+    filesChanged: [],
+    capabilities: ['halt', 'resume', 'cancel'],
     reporterConnected: true,
   };
 }
@@ -85,27 +106,45 @@ function startServer() {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (path === '/') {
       const html = renderWebviewHtml({
-        cspSource: origin, scriptUri: `${origin}/main.js`, preludeScriptUris: [`${origin}/prelude.js`],
-        styleUris: [`${origin}/theme.css`, `${origin}/codicons/codicon.css`, `${origin}/monitor.css`], title: 'Shannon Monitor (bench)',
+        cspSource: origin,
+        scriptUri: `${origin}/main.js`,
+        preludeScriptUris: [`${origin}/prelude.js`],
+        styleUris: [`${origin}/theme.css`, `${origin}/codicons/codicon.css`, `${origin}/monitor.css`],
+        title: 'Shannon Monitor (bench)',
       });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...ISOLATED }).end(html);
     } else if (path === '/blank') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...ISOLATED }).end('<!doctype html><title>blank</title>');
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...ISOLATED })
+        .end('<!doctype html><title>blank</title>');
     } else if (files[path]) {
-      res.writeHead(200, { 'content-type': files[path][1], 'cross-origin-resource-policy': 'same-origin' }).end(files[path][0]);
+      res
+        .writeHead(200, { 'content-type': files[path][1], 'cross-origin-resource-policy': 'same-origin' })
+        .end(files[path][0]);
     } else res.writeHead(404).end();
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    origin = `http://127.0.0.1:${server.address().port}`;
-    resolve({ origin, close: () => new Promise((r) => server.close(r)) });
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      origin = `http://127.0.0.1:${server.address().port}`;
+      resolve({ origin, close: () => new Promise((r) => server.close(r)) });
+    }),
+  );
 }
 
 // ---- in-page measurements (serialized by playwright; no closures over Node values) ----
 
 async function measureFirstRender({ eventsJson, session, hub }) {
   const events = JSON.parse(eventsJson);
-  const snapshot = { type: 'snapshot', seq: 0, session, events, sessions: [session], activeSessionId: session.id, pinnedSessionId: null, hub };
+  const snapshot = {
+    type: 'snapshot',
+    seq: 0,
+    session,
+    events,
+    sessions: [session],
+    activeSessionId: session.id,
+    pinnedSessionId: null,
+    hub,
+  };
   const t0 = performance.now();
   window.postMessage(snapshot, '*');
   const lastSeq = events[events.length - 1].seq;
@@ -114,7 +153,14 @@ async function measureFirstRender({ eventsJson, session, hub }) {
     const check = () => {
       void document.body.offsetHeight; // style + layout of what was rendered
       const rows = document.querySelectorAll('.event-row').length;
-      if (rows > 0) resolve({ ms: performance.now() - t0, fromDeliveryMs: performance.now() - window.__bench.msgStart, deliveryMs: window.__bench.msgStart - t0, rows, tailShown: !!document.querySelector(`.event-row[data-seq="${lastSeq}"]`) });
+      if (rows > 0)
+        resolve({
+          ms: performance.now() - t0,
+          fromDeliveryMs: performance.now() - window.__bench.msgStart,
+          deliveryMs: window.__bench.msgStart - t0,
+          rows,
+          tailShown: !!document.querySelector(`.event-row[data-seq="${lastSeq}"]`),
+        });
       else if (performance.now() > deadline) reject(new Error('no event rows within 10 s of the snapshot'));
       else requestAnimationFrame(check);
     };
@@ -132,7 +178,13 @@ async function measureAppends({ firstSeq, count, session, sample }) {
   for (let k = 0; k < count; k += 1) {
     const seq = firstSeq + k;
     const event = { ...sample, seq };
-    const delta = { type: 'delta', seq: k + 1, sessionId: session.id, session: { ...session, lastSeq: seq, eventCount: seq }, events: [event] };
+    const delta = {
+      type: 'delta',
+      seq: k + 1,
+      sessionId: session.id,
+      session: { ...session, lastSeq: seq, eventCount: seq },
+      events: [event],
+    };
     const cost = await new Promise((resolve) => {
       let msgEnd = 0;
       const afterBundle = () => {
@@ -162,7 +214,16 @@ async function measureBurst({ firstSeq, firstMessageSeq, count, session, sample 
   const t0 = performance.now();
   for (let k = 0; k < count; k += 1) {
     const seq = firstSeq + k;
-    window.postMessage({ type: 'delta', seq: firstMessageSeq + k, sessionId: session.id, session: { ...session, lastSeq: seq, eventCount: seq }, events: [{ ...sample, seq }] }, '*');
+    window.postMessage(
+      {
+        type: 'delta',
+        seq: firstMessageSeq + k,
+        sessionId: session.id,
+        session: { ...session, lastSeq: seq, eventCount: seq },
+        events: [{ ...sample, seq }],
+      },
+      '*',
+    );
   }
   return new Promise((resolve, reject) => {
     const check = () => {
@@ -185,22 +246,27 @@ async function measureBareAppends(count) {
   document.body.replaceChildren(list);
   const costs = [];
   for (let i = 0; i < count; i += 1) {
-    costs.push(await new Promise((resolve) => requestAnimationFrame(() => {
-      const t0 = performance.now();
-      const row = document.createElement('div');
-      row.textContent = `row ${i}: processed item ${i} of the batch`;
-      inner.append(row);
-      list.scrollTop = 1e9;
-      void document.body.offsetHeight;
-      resolve(performance.now() - t0);
-    })));
+    costs.push(
+      await new Promise((resolve) =>
+        requestAnimationFrame(() => {
+          const t0 = performance.now();
+          const row = document.createElement('div');
+          row.textContent = `row ${i}: processed item ${i} of the batch`;
+          inner.append(row);
+          list.scrollTop = 1e9;
+          void document.body.offsetHeight;
+          resolve(performance.now() - t0);
+        }),
+      ),
+    );
   }
   return costs.sort((a, b) => a - b)[count >> 1];
 }
 
 // ---- driver ----
 
-const sortedPercentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+const sortedPercentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
 const server = await startServer();
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -218,9 +284,18 @@ try {
       await page.goto(server.origin);
       await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'), null, { timeout: 15_000 });
       const first = await page.evaluate(measureFirstRender, { eventsJson, session: summary(SNAPSHOT_EVENTS), hub });
-      const appends = await page.evaluate(measureAppends, { firstSeq: SNAPSHOT_EVENTS + 1, count: APPENDS, session: summary(SNAPSHOT_EVENTS), sample });
+      const appends = await page.evaluate(measureAppends, {
+        firstSeq: SNAPSHOT_EVENTS + 1,
+        count: APPENDS,
+        session: summary(SNAPSHOT_EVENTS),
+        sample,
+      });
       const burstPerAppendMs = await page.evaluate(measureBurst, {
-        firstSeq: SNAPSHOT_EVENTS + APPENDS + 1, firstMessageSeq: APPENDS + 1, count: BURST, session: summary(SNAPSHOT_EVENTS), sample,
+        firstSeq: SNAPSHOT_EVENTS + APPENDS + 1,
+        firstMessageSeq: APPENDS + 1,
+        count: BURST,
+        session: summary(SNAPSHOT_EVENTS),
+        sample,
       });
       const blankPage = await context.newPage();
       await blankPage.goto(`${server.origin}/blank`);
@@ -228,10 +303,23 @@ try {
       const errors = await page.evaluate(() => window.__posted.filter((m) => m.type === 'requestSnapshot'));
       if (errors.length) throw new Error(`the webview asked for a new snapshot: ${JSON.stringify(errors[0])}`);
       if (appends.missing) throw new Error(`${appends.missing} appended events were not shown after their frame`);
-      if (!(await page.evaluate(() => self.crossOriginIsolated))) throw new Error('the bench page is not cross-origin isolated: timer resolution would be 100 us');
+      if (!(await page.evaluate(() => self.crossOriginIsolated)))
+        throw new Error('the bench page is not cross-origin isolated: timer resolution would be 100 us');
       const sorted = appends.costs.map((cost) => cost.script).sort((a, b) => a - b);
       const sortedWithLayout = appends.costs.map((cost) => cost.withLayout).sort((a, b) => a - b);
-      runs.push({ firstRenderMs: first.fromDeliveryMs, deliveryMs: first.deliveryMs, firstRenderWithDeliveryMs: first.ms, rows: first.rows, tailShown: first.tailShown, appendP50Ms: sortedPercentile(sorted, 50), appendP99Ms: sortedPercentile(sorted, 99), appendWithLayoutP50Ms: sortedPercentile(sortedWithLayout, 50), appendWithLayoutP99Ms: sortedPercentile(sortedWithLayout, 99), burstPerAppendMs, bareAppendP50Ms: bare });
+      runs.push({
+        firstRenderMs: first.fromDeliveryMs,
+        deliveryMs: first.deliveryMs,
+        firstRenderWithDeliveryMs: first.ms,
+        rows: first.rows,
+        tailShown: first.tailShown,
+        appendP50Ms: sortedPercentile(sorted, 50),
+        appendP99Ms: sortedPercentile(sorted, 99),
+        appendWithLayoutP50Ms: sortedPercentile(sortedWithLayout, 50),
+        appendWithLayoutP99Ms: sortedPercentile(sortedWithLayout, 99),
+        burstPerAppendMs,
+        bareAppendP50Ms: bare,
+      });
     } finally {
       await context.close();
     }

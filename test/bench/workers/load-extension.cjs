@@ -5,7 +5,11 @@
 const Module = require('node:module');
 const { performance } = require('node:perf_hooks');
 
-const inert = new Proxy(function inert() {}, { get: (_, key) => (key === Symbol.toPrimitive ? () => '' : inert), apply: () => inert, construct: () => inert });
+const inert = new Proxy(function inert() {}, {
+  get: (_, key) => (key === Symbol.toPrimitive ? () => '' : inert),
+  apply: () => inert,
+  construct: () => inert,
+});
 const load = Module._load;
 Module._load = function loadWithVscodeStandIn(request, ...rest) {
   return request === 'vscode' ? inert : load.call(this, request, ...rest);

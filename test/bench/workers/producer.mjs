@@ -42,10 +42,15 @@ function connectWs() {
   socket.on('open', () => {
     if (config.target === 'ws') process.send({ type: 'connected' });
     else {
-      socket.send(JSON.stringify({
-        type: 'hello', protocol: 1, role: 'reporter', sessionId: config.sessionId,
-        client: { name: 'shannon-bench-producer', version: '1', pid: process.pid },
-      }));
+      socket.send(
+        JSON.stringify({
+          type: 'hello',
+          protocol: 1,
+          role: 'reporter',
+          sessionId: config.sessionId,
+          client: { name: 'shannon-bench-producer', version: '1', pid: process.pid },
+        }),
+      );
     }
   });
   // Only the last frame of a chunk asks to be told when it is written (a callback per frame costs
@@ -81,8 +86,9 @@ function connectSocketIo() {
 /** What to send for event number i (1-based) in the protocol under test. */
 function payloadsFor(count, batch) {
   if (config.target === 'legacy') return Array.from({ length: count }, (_, i) => legacyCliEvent(config.sessionId, i));
-  if (config.target === 'socketio') return Array.from({ length: count }, (_, i) => ({ type: 'event', ...envelope(config.sessionId, i + 1) }));
-  return serializedFrames(config.sessionId, count, batch, (config.firstSeq ?? 1));
+  if (config.target === 'socketio')
+    return Array.from({ length: count }, (_, i) => ({ type: 'event', ...envelope(config.sessionId, i + 1) }));
+  return serializedFrames(config.sessionId, count, batch, config.firstSeq ?? 1);
 }
 
 async function throughput({ count, batch }) {
@@ -119,7 +125,17 @@ async function paced({ rate, count }) {
         const { kind, data } = sampleEvent(sent);
         const sentAtUs = nowMicros();
         if (config.target === 'socketio') send({ type: 'event', ...envelope(config.sessionId, seq, { sentAtUs }) });
-        else send(JSON.stringify({ type: 'event', sessionId: config.sessionId, seq, ts: new Date().toISOString(), kind, data: { ...data, sentAtUs } }));
+        else
+          send(
+            JSON.stringify({
+              type: 'event',
+              sessionId: config.sessionId,
+              seq,
+              ts: new Date().toISOString(),
+              kind,
+              data: { ...data, sentAtUs },
+            }),
+          );
         sent += 1;
       }
       if (sent >= count) resolve();

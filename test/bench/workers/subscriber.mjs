@@ -33,11 +33,19 @@ function onEvents(events) {
   for (const event of events) {
     if (config.sessionId && event.sessionId && event.sessionId !== config.sessionId) continue;
     received += 1;
-    if (config.measure === 'latency' && typeof event.data?.sentAtUs === 'number') latenciesUs.push(atUs - event.data.sentAtUs);
+    if (config.measure === 'latency' && typeof event.data?.sentAtUs === 'number')
+      latenciesUs.push(atUs - event.data.sentAtUs);
   }
   if (!finished && received >= config.expect) {
     finished = true;
-    process.send({ type: 'done', firstAtUs, lastAtUs: atUs, helloAtUs, received, latenciesUs: config.measure === 'latency' ? latenciesUs : undefined });
+    process.send({
+      type: 'done',
+      firstAtUs,
+      lastAtUs: atUs,
+      helloAtUs,
+      received,
+      latenciesUs: config.measure === 'latency' ? latenciesUs : undefined,
+    });
   }
 }
 
@@ -76,10 +84,15 @@ function connectWs() {
   };
   sendHello = () => {
     helloAtUs = nowMicros();
-    socket.send(JSON.stringify({
-      type: 'hello', protocol: 1, role: 'subscriber', sessionId: config.sessionId,
-      client: { name: 'shannon-bench-subscriber', version: '1', pid: process.pid },
-    }));
+    socket.send(
+      JSON.stringify({
+        type: 'hello',
+        protocol: 1,
+        role: 'subscriber',
+        sessionId: config.sessionId,
+        client: { name: 'shannon-bench-subscriber', version: '1', pid: process.pid },
+      }),
+    );
   };
   socket.on('open', () => {
     if (config.target === 'ws') process.send({ type: 'connected' });

@@ -18,7 +18,10 @@ describe('expandArgs', () => {
   });
 
   it('does not expand placeholders that appear inside the task (single pass)', () => {
-    const result = expandArgs(['${task}', '${sessionId}'], { ...variables, task: 'say ${sessionId} and ${workspaceFolder}' });
+    const result = expandArgs(['${task}', '${sessionId}'], {
+      ...variables,
+      task: 'say ${sessionId} and ${workspaceFolder}',
+    });
     assert.deepEqual(result.args, ['say ${sessionId} and ${workspaceFolder}', variables.sessionId]);
   });
 

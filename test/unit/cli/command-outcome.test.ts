@@ -16,7 +16,7 @@ describe('outcomeForExit', () => {
     assert.match(outcome.kind === 'execution:failed' ? outcome.data.error : '', /code 3/);
   });
 
-  it('the shell\'s own 127 and 126 say the CLI never ran', () => {
+  it("the shell's own 127 and 126 say the CLI never ran", () => {
     const missing = outcomeForExit(127, 'command-ended');
     assert.match(missing.kind === 'execution:failed' ? missing.data.error : '', /could not find the Shannon CLI/);
     const notExecutable = outcomeForExit(126, 'command-ended');
@@ -35,7 +35,13 @@ describe('outcomeForExit', () => {
       const outcome = outcomeForExit(code, 'command-ended');
       assert.notEqual(outcome.kind, 'lost');
       if (outcome.kind === 'lost') continue;
-      const checked = validateEventData({ sessionId: 'do_x', seq: 1, ts: new Date().toISOString(), kind: outcome.kind, data: outcome.data });
+      const checked = validateEventData({
+        sessionId: 'do_x',
+        seq: 1,
+        ts: new Date().toISOString(),
+        kind: outcome.kind,
+        data: outcome.data,
+      });
       assert.equal(checked.ok, true);
     }
   });

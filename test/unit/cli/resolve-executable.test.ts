@@ -19,10 +19,19 @@ describe('resolveExecutable', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  const options = () => ({ pathValue: `${root}/a::${root}/b`, cwd: path.join(root, 'project'), platform: 'linux' as const, homeDir: path.join(root, 'home') });
+  const options = () => ({
+    pathValue: `${root}/a::${root}/b`,
+    cwd: path.join(root, 'project'),
+    platform: 'linux' as const,
+    homeDir: path.join(root, 'home'),
+  });
 
   it('finds a bare name on PATH, skipping files that are not executable', async () => {
-    assert.deepEqual(await resolveExecutable('shannon', options()), { found: true, path: path.join(root, 'b', 'shannon'), viaPath: true });
+    assert.deepEqual(await resolveExecutable('shannon', options()), {
+      found: true,
+      path: path.join(root, 'b', 'shannon'),
+      viaPath: true,
+    });
   });
 
   it('reports where it looked when the name is nowhere on PATH', async () => {
@@ -32,8 +41,14 @@ describe('resolveExecutable', () => {
   });
 
   it('resolves relative paths against the workspace folder and expands ~', async () => {
-    assert.equal((await resolveExecutable('tools/my-shannon', options()) as { path: string }).path, path.join(root, 'project/tools/my-shannon'));
-    assert.equal((await resolveExecutable('~/bin/shannon', options()) as { path: string }).path, path.join(root, 'home/bin/shannon'));
+    assert.equal(
+      ((await resolveExecutable('tools/my-shannon', options())) as { path: string }).path,
+      path.join(root, 'project/tools/my-shannon'),
+    );
+    assert.equal(
+      ((await resolveExecutable('~/bin/shannon', options())) as { path: string }).path,
+      path.join(root, 'home/bin/shannon'),
+    );
   });
 
   it('refuses a directory, a missing file and a non-executable file given as a path', async () => {
@@ -44,7 +59,12 @@ describe('resolveExecutable', () => {
 
   it('tries PATHEXT extensions on Windows', async () => {
     writeFileSync(path.join(root, 'b', 'tool.cmd'), '@echo off');
-    const result = await resolveExecutable('tool', { pathValue: `${root}/b`, pathExt: '.EXE;.CMD', cwd: root, platform: 'win32' });
+    const result = await resolveExecutable('tool', {
+      pathValue: `${root}/b`,
+      pathExt: '.EXE;.CMD',
+      cwd: root,
+      platform: 'win32',
+    });
     assert.equal(result.found && path.basename(result.path), 'tool.cmd');
   });
 });

@@ -3,10 +3,22 @@ import { contextValuesFor, noticeFor, presentStatus } from '../../../src/vscode/
 import { createSummary } from '../../../src/hub/session-model';
 import type { HubStatus, SessionSummary } from '../../../src/protocol/session';
 
-const hub: HubStatus = { state: 'running', url: 'ws://127.0.0.1:4711', clients: 2, legacy: { state: 'listening', port: 8000 } };
+const hub: HubStatus = {
+  state: 'running',
+  url: 'ws://127.0.0.1:4711',
+  clients: 2,
+  legacy: { state: 'listening', port: 8000 },
+};
 
 function session(patch: Partial<SessionSummary>): SessionSummary {
-  return { ...createSummary('do_20260101_120000_deadbeef', { source: 'native', createdAt: '2026-01-01T12:00:00Z', task: 'fix it' }), ...patch };
+  return {
+    ...createSummary('do_20260101_120000_deadbeef', {
+      source: 'native',
+      createdAt: '2026-01-01T12:00:00Z',
+      task: 'fix it',
+    }),
+    ...patch,
+  };
 }
 
 describe('status bar presentation', () => {
@@ -18,18 +30,27 @@ describe('status bar presentation', () => {
   });
 
   it('running shows the current skill and the 1-based step', () => {
-    const shown = presentStatus(session({ state: 'running', currentSkill: 'write_file', currentStep: 1, stepsTotal: 4 }), hub);
+    const shown = presentStatus(
+      session({ state: 'running', currentSkill: 'write_file', currentStep: 1, stepsTotal: 4 }),
+      hub,
+    );
     assert.equal(shown.text, '$(sync~spin) Shannon: write_file (step 2/4)');
     assert.equal(shown.tone, 'normal');
   });
 
   it('running without a skill shows the progress', () => {
-    assert.equal(presentStatus(session({ state: 'running', progress: 41.6 }), hub).text, '$(sync~spin) Shannon: running 42%');
+    assert.equal(
+      presentStatus(session({ state: 'running', progress: 41.6 }), hub).text,
+      '$(sync~spin) Shannon: running 42%',
+    );
   });
 
   it('pending, waiting for the CLI, halted, failed, completed, cancelled, lost', () => {
     assert.equal(presentStatus(session({ state: 'pending' }), hub).text, '$(loading~spin) Shannon: starting');
-    assert.equal(presentStatus(session({ state: 'pending', waitingForCli: true }), hub).text, '$(watch) Shannon: waiting for the CLI');
+    assert.equal(
+      presentStatus(session({ state: 'pending', waitingForCli: true }), hub).text,
+      '$(watch) Shannon: waiting for the CLI',
+    );
     assert.equal(presentStatus(session({ state: 'halted' }), hub).text, '$(debug-pause) Shannon: halted');
     const failed = presentStatus(session({ state: 'failed', error: 'exit 3' }), hub);
     assert.equal(failed.text, '$(error) Shannon: failed');
@@ -54,20 +75,32 @@ describe('status bar presentation', () => {
 describe('context keys', () => {
   it('no session: nothing can be steered', () => {
     assert.deepEqual(contextValuesFor(undefined, false, true), {
-      'shannon.sessionState': 'none', 'shannon.hasSession': false, 'shannon.canHalt': false,
-      'shannon.canResume': false, 'shannon.canCancel': false, 'shannon.hubRunning': true,
+      'shannon.sessionState': 'none',
+      'shannon.hasSession': false,
+      'shannon.canHalt': false,
+      'shannon.canResume': false,
+      'shannon.canCancel': false,
+      'shannon.hubRunning': true,
     });
   });
 
   it('a running session whose reporter declared halt/cancel can be halted and cancelled', () => {
-    const values = contextValuesFor(session({ state: 'running', reporterConnected: true, capabilities: ['halt', 'resume', 'cancel'] }), false, true);
+    const values = contextValuesFor(
+      session({ state: 'running', reporterConnected: true, capabilities: ['halt', 'resume', 'cancel'] }),
+      false,
+      true,
+    );
     assert.equal(values['shannon.canHalt'], true);
     assert.equal(values['shannon.canResume'], false);
     assert.equal(values['shannon.canCancel'], true);
   });
 
   it('a halted one can be resumed', () => {
-    const values = contextValuesFor(session({ state: 'halted', reporterConnected: true, capabilities: ['halt', 'resume'] }), false, true);
+    const values = contextValuesFor(
+      session({ state: 'halted', reporterConnected: true, capabilities: ['halt', 'resume'] }),
+      false,
+      true,
+    );
     assert.equal(values['shannon.canResume'], true);
     assert.equal(values['shannon.canHalt'], false);
   });
@@ -80,7 +113,13 @@ describe('context keys', () => {
   });
 
   it('legacy sessions are never steerable over the protocol', () => {
-    const legacy = session({ state: 'running', source: 'legacy', unauthenticated: true, reporterConnected: true, capabilities: ['halt'] });
+    const legacy = session({
+      state: 'running',
+      source: 'legacy',
+      unauthenticated: true,
+      reporterConnected: true,
+      capabilities: ['halt'],
+    });
     assert.equal(contextValuesFor(legacy, false, true)['shannon.canHalt'], false);
   });
 
@@ -92,8 +131,14 @@ describe('context keys', () => {
 
 describe('background notifications', () => {
   it('a run that completes or fails while the window is in the background is announced', () => {
-    assert.deepEqual(noticeFor('running', session({ state: 'completed' }), false, true), { level: 'info', message: 'Shannon finished: fix it' });
-    assert.deepEqual(noticeFor('running', session({ state: 'failed', error: 'exit 3' }), false, true), { level: 'error', message: 'Shannon failed: fix it (exit 3)' });
+    assert.deepEqual(noticeFor('running', session({ state: 'completed' }), false, true), {
+      level: 'info',
+      message: 'Shannon finished: fix it',
+    });
+    assert.deepEqual(noticeFor('running', session({ state: 'failed', error: 'exit 3' }), false, true), {
+      level: 'error',
+      message: 'Shannon failed: fix it (exit 3)',
+    });
     assert.ok(noticeFor('pending', session({ state: 'failed' }), false, true));
   });
 

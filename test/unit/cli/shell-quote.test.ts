@@ -4,7 +4,12 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
-  buildCommandLine, detectShellKind, quoteCmd, quoteFish, quotePosix, quotePwsh,
+  buildCommandLine,
+  detectShellKind,
+  quoteCmd,
+  quoteFish,
+  quotePosix,
+  quotePwsh,
 } from '../../../src/cli/shell-quote';
 
 const HOSTILE = [
@@ -55,7 +60,9 @@ describe('shell quoting', () => {
 
   describe('POSIX shells, executed for real', () => {
     let workDir: string;
-    beforeEach(() => { workDir = mkdtempSync(path.join(tmpdir(), 'shannon-quote-')); });
+    beforeEach(() => {
+      workDir = mkdtempSync(path.join(tmpdir(), 'shannon-quote-'));
+    });
     afterEach(() => rmSync(workDir, { recursive: true, force: true }));
 
     for (const shell of POSIX_SHELLS) {
@@ -72,20 +79,30 @@ describe('shell quoting', () => {
       if (!existsSync('/bin/bash')) this.skip();
       const printArgv = 'process.stdout.write(JSON.stringify(process.argv.slice(1)))';
       const commandLine = buildCommandLine('posix', process.execPath, ['-e', printArgv, '!! !$ "!x"']);
-      const output = execFileSync('/bin/bash', ['-c', `set -H; ${commandLine}`], { cwd: workDir, encoding: 'utf8', timeout: 10_000 });
+      const output = execFileSync('/bin/bash', ['-c', `set -H; ${commandLine}`], {
+        cwd: workDir,
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
       assert.deepEqual(JSON.parse(output), ['!! !$ "!x"']);
     });
   });
 
   describe('fish, executed for real when installed', () => {
     it('every hostile string arrives as one literal argument and nothing runs', function () {
-      const fish = ['/usr/bin/fish', '/usr/local/bin/fish', '/opt/homebrew/bin/fish'].find((candidate) => existsSync(candidate));
+      const fish = ['/usr/bin/fish', '/usr/local/bin/fish', '/opt/homebrew/bin/fish'].find((candidate) =>
+        existsSync(candidate),
+      );
       if (!fish) this.skip();
       const workDir = mkdtempSync(path.join(tmpdir(), 'shannon-quote-fish-'));
       try {
         const printArgv = 'process.stdout.write(JSON.stringify(process.argv.slice(1)))';
         const commandLine = buildCommandLine('fish', process.execPath, ['-e', printArgv, ...HOSTILE]);
-        const output = execFileSync(fish!, ['--no-config', '-c', commandLine], { cwd: workDir, encoding: 'utf8', timeout: 10_000 });
+        const output = execFileSync(fish!, ['--no-config', '-c', commandLine], {
+          cwd: workDir,
+          encoding: 'utf8',
+          timeout: 10_000,
+        });
         assert.deepEqual(JSON.parse(output), HOSTILE);
         assert.deepEqual(readdirSync(workDir), []);
       } finally {
@@ -111,7 +128,10 @@ describe('shell quoting', () => {
       assert.equal(quotePwsh('$(touch pwned)'), "'$(touch pwned)'");
       assert.equal(quotePwsh("it's"), "'it''s'");
       assert.equal(quotePwsh('\u2018x\u2019'), "'\u2018\u2018x\u2019\u2019'");
-      assert.equal(buildCommandLine('pwsh', 'C:\\bin\\shannon.exe', ['do', '"; rm -r #']), `& 'C:\\bin\\shannon.exe' 'do' '"; rm -r #'`);
+      assert.equal(
+        buildCommandLine('pwsh', 'C:\\bin\\shannon.exe', ['do', '"; rm -r #']),
+        `& 'C:\\bin\\shannon.exe' 'do' '"; rm -r #'`,
+      );
     });
 
     it('cmd: MSVCRT quoting, then a caret before every metacharacter (quotes included)', () => {

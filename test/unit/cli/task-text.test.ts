@@ -16,7 +16,17 @@ describe('validateTaskText', () => {
   });
 
   it('refuses line breaks, tabs, escape sequences and Unicode line separators', () => {
-    for (const raw of ['a\nb', 'a\rb', 'a\tb', 'red \u001b[31m', 'nul\u0000', 'del\u007f', 'c1\u009b', 'ls\u2028x', 'p\u2029q']) {
+    for (const raw of [
+      'a\nb',
+      'a\rb',
+      'a\tb',
+      'red \u001b[31m',
+      'nul\u0000',
+      'del\u007f',
+      'c1\u009b',
+      'ls\u2028x',
+      'p\u2029q',
+    ]) {
       const result = validateTaskText(raw);
       assert.equal(result.ok, false, JSON.stringify(raw));
       assert.equal(!result.ok && result.reason, 'control-characters', JSON.stringify(raw));
