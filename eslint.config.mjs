@@ -1,10 +1,15 @@
-// Lint exists mainly to hold the layering rules of DESIGN.md in place:
+// Lint exists mainly to hold the layering rules of docs/architecture.md in place:
 // only src/vscode/ and src/extension.ts may import `vscode`, and the webview imports only
 // *types* from src/protocol (no zod in its bundle).
 import tseslint from 'typescript-eslint';
 
 const vscodeImportBan = {
-  paths: [{ name: 'vscode', message: 'Only src/vscode/ and src/extension.ts may import vscode (DESIGN.md layering).' }],
+  paths: [
+    {
+      name: 'vscode',
+      message: 'Only src/vscode/ and src/extension.ts may import vscode (docs/architecture.md, layers).',
+    },
+  ],
 };
 
 export default tseslint.config(

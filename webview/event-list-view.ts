@@ -1,5 +1,5 @@
 // The windowed event list, kept outside Preact on purpose: an append is the hottest path of the
-// Monitor (DESIGN.md: <= 0.5 ms per event), and creating one row node and dropping another is far
+// Monitor (docs/architecture.md: <= 0.5 ms per event), and creating one row node and dropping another is far
 // cheaper than diffing a component tree. Rows have a fixed height; only the rows in view plus a
 // small overscan exist. Text goes in through textContent, so event content is never parsed as HTML.
 import type { EventEnvelope } from '../src/protocol/wire';

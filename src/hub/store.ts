@@ -218,7 +218,7 @@ export class SessionStore {
     return [...this.sessions.values()].sort(newestFirst).map((record) => record.summary);
   }
 
-  /** DESIGN.md: the most recently started unfinished session, else the most recent one. */
+  /** The active session (docs/architecture.md): the most recently started unfinished session, else the most recent one. */
   activeSessionId(): string | null {
     let newestUnfinished: SessionRecord | undefined;
     let newest: SessionRecord | undefined;

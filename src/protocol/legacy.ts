@@ -1,5 +1,5 @@
 // Today's Shannon CLI reports over Socket.IO as `cli_event` payloads
-// `{session_id, event_type, timestamp, data}` (see shared/reference/shannon-cli.md). This module is
+// `{session_id, event_type, timestamp, data}` (see docs/architecture.md). This module is
 // the trust boundary for those payloads and maps them onto the native event kinds and camelCase
 // data of ./events.ts, so the store, journal and views never know an event came from the old CLI.
 // Pure: no sockets, no clock (the arrival time is passed in), so every rule is unit-tested directly.

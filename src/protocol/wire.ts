@@ -1,5 +1,5 @@
 // The native wire protocol between reporters (CLIs, `shannon-hub`) and the hub: JSON text frames
-// over WebSocket. These schemas ARE the public contract; the README documents them.
+// over WebSocket. These schemas ARE the public contract; docs/protocol.md documents them.
 import * as z from 'zod';
 import { dataSchemaFor } from './events';
 

@@ -1,4 +1,4 @@
-// `npm run bench`: the performance budget of DESIGN.md measured side by side in one run.
+// `npm run bench`: the performance budget of docs/architecture.md measured side by side in one run.
 // Prints a table and writes test-results/bench.json. Each figure is the median of several runs
 // (default 5) with min and max. Options:
 //   --only throughput,latency   run only these figures (names below)

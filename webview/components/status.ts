@@ -4,7 +4,7 @@ import type { SessionState } from '../../src/protocol/session';
 export const STATUS_LOOK: Record<SessionState, { icon: string; label: string; spin?: boolean }> = {
   pending: { icon: 'clock', label: 'Pending' },
   // No spinning icon while running: an endless CSS animation restyles the page every frame, which
-  // would tax every append of a long run (DESIGN.md budget); the ticking clock shows life instead.
+  // would tax every append of a long run (docs/architecture.md, performance budget); the ticking clock shows life instead.
   running: { icon: 'play-circle', label: 'Running' },
   halted: { icon: 'debug-pause', label: 'Halted' },
   completed: { icon: 'pass', label: 'Completed' },

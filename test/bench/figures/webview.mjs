@@ -29,8 +29,9 @@ export async function webview(ctx) {
       unit: 'ms',
       stats: pick('deliveryMs'),
     },
-    // The budget is script time, like the DESIGN anchor it comes with (a windowed list ~0.2 ms per
-    // append on these machines); style + layout is shown beside it with the blank-page floor.
+    // The budget (docs/architecture.md, performance budget) is script time: one append plus layout
+    // already costs ~0.5 ms in this headless browser (docs/bench.md); style + layout is shown beside
+    // it with the blank-page floor.
     {
       key: 'webview.appendP50',
       label: 'webview per append, p50 (script)',

@@ -53,7 +53,7 @@ export function serializedFrames(sessionId, count, batch, firstSeq = 1) {
 }
 
 /** The payload today's Shannon CLI emits as `cli_event` (snake_case fields, local timestamps without
- *  a timezone, durations in seconds; see shared/reference/shannon-cli.md). */
+ *  a timezone, durations in seconds; see docs/architecture.md). */
 export function legacyCliEvent(sessionId, i) {
   const skill_name = SKILLS[Math.floor(i / 50) % SKILLS.length];
   const step_index = Math.floor(i / 50) % 10;
