@@ -2,6 +2,8 @@
 // and the Monitor webview (browser, Preact). Flags: --production (minified + sourcemaps), --watch.
 import * as esbuild from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -73,12 +75,76 @@ function markExecutable() {
   chmodSync('dist/shannon-hub.js', 0o755);
 }
 
-copyStaticAssets();
-if (watch) {
-  const contexts = await Promise.all(bundles.map((options) => esbuild.context(options)));
-  await Promise.all(contexts.map((context) => context.watch()));
-  console.log('[esbuild] watching');
-} else {
-  await Promise.all(bundles.map((options) => esbuild.build(options)));
-  markExecutable();
+/**
+ * Watch mode reports for the editor's problem matcher (.vscode/tasks.json): `[watch] build started`
+ * when a rebuild begins, then one line per problem, `[watch] error <file>:<line>:<column>: <text>`
+ * (file relative to the repository, line and column 1-based) followed by esbuild's code frame for
+ * the human reading the terminal, then `[watch] build finished`. The editor drops, at every
+ * "finished", the problems that were not reported again since "started"; but a change rebuilds
+ * only the bundles that include the changed file. So each report lists the latest problems of
+ * every bundle, not just of those that rebuilt, each problem once (a shared file such as
+ * src/protocol is in several bundles), and "finished" comes after the last bundle building is done.
+ */
+export function createWatchReporter(write = (text) => process.stdout.write(text)) {
+  let building = 0;
+  /** Bundle name -> its last build's problems, as [problem line, code frame]. */
+  const problems = new Map();
+  const oneLine = (text) => text.replace(/\s*\n\s*/g, ' ');
+  return {
+    plugin(bundleName) {
+      return {
+        name: 'watch-reporter',
+        setup(build) {
+          build.onStart(() => {
+            if (building++ === 0) write('[watch] build started\n');
+          });
+          build.onEnd(async (result) => {
+            const found = [];
+            for (const [kind, messages] of [
+              ['error', result.errors],
+              ['warning', result.warnings],
+            ]) {
+              const frames = await esbuild.formatMessages(messages, { kind });
+              messages.forEach((message, i) => {
+                const where = message.location;
+                const place = where ? `${where.file}:${where.line}:${where.column + 1}: ` : '';
+                found.push([`[watch] ${kind} ${place}${oneLine(message.text)}`, frames[i]]);
+              });
+            }
+            problems.set(bundleName, found);
+            if (--building > 0) return;
+            const reported = new Set();
+            for (const [line, frame] of [...problems.values()].flat()) {
+              if (reported.has(line)) continue;
+              reported.add(line);
+              write(`${line}\n${frame}`);
+            }
+            write('[watch] build finished\n');
+          });
+        },
+      };
+    },
+  };
+}
+
+const isEntryScript = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isEntryScript) {
+  copyStaticAssets();
+  if (watch) {
+    // esbuild's own log is silenced: the reporter prints every problem, in an order the matcher reads.
+    const reporter = createWatchReporter();
+    const contexts = await Promise.all(
+      bundles.map((options) =>
+        esbuild.context({
+          ...options,
+          logLevel: 'silent',
+          plugins: [...(options.plugins ?? []), reporter.plugin(Object.keys(options.entryPoints)[0])],
+        }),
+      ),
+    );
+    await Promise.all(contexts.map((context) => context.watch()));
+  } else {
+    await Promise.all(bundles.map((options) => esbuild.build(options)));
+    markExecutable();
+  }
 }

@@ -3,7 +3,7 @@
 // a fresh profile, opens a copy of the sample workspace, prints the URL and stays up until Ctrl-C;
 // then stops everything it started (code-server's whole process group) and removes its temp dirs.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {
@@ -15,6 +15,7 @@ import {
   vsixPath,
   workbenchUrl,
 } from './code-server.mjs';
+import { demoCliSettings } from './demo-cli.mjs';
 import { provisionCodeServerStack } from './provision.mjs';
 
 const PREFERRED_PORT = Number(process.env.PORT ?? 8080);
@@ -30,21 +31,12 @@ function packageExtension() {
   if (result.status !== 0) throw new Error('npm run package failed');
 }
 
-/**
- * Shannon: Do needs a Shannon CLI. With SHANNON_CLI set, that one; otherwise a demonstration
- * stand-in (test/fixtures/cli/demo-shannon.mjs) that plays a paced run with skills, logs, a
- * checkpoint on disk and a file edit, so everything the extension shows can be tried here.
- */
+/** Shannon: Do needs a Shannon CLI: SHANNON_CLI, else the demonstration stand-in (demo-cli.mjs). */
 function cliSettings(runDir) {
-  if (process.env.SHANNON_CLI) return { 'shannon.cli.path': process.env.SHANNON_CLI };
-  const quote = (text) => `'${text.replace(/'/g, `'\\''`)}'`;
-  const bin = path.join(runDir, 'demo-bin');
-  mkdirSync(bin);
-  const wrapper = path.join(bin, 'shannon');
-  const demo = path.join(repoRoot, 'test', 'fixtures', 'cli', 'demo-shannon.mjs');
-  writeFileSync(wrapper, `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(demo)} "$@"\n`, { mode: 0o755 });
-  log('Shannon: Do runs a demo stand-in for the Shannon CLI (SHANNON_CLI=/path/to/shannon npm start for a real one)');
-  return { 'shannon.cli.path': wrapper };
+  const settings = demoCliSettings(path.join(runDir, 'demo-bin'));
+  if (!process.env.SHANNON_CLI)
+    log('Shannon: Do runs a demo stand-in for the Shannon CLI (SHANNON_CLI=/path/to/shannon npm start for a real one)');
+  return settings;
 }
 
 /** 8080 when nothing listens there, otherwise 0 (code-server picks a free port). */
