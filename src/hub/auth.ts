@@ -32,14 +32,23 @@ export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
 export type UpgradeVerdict = { ok: true } | { ok: false; status: 401 | 403; reason: string };
 
 /**
+ * The one Host rule of both endpoints (DNS rebinding): the loopback address or name and our port.
+ * Host names are case-insensitive (RFC 4343), so `LOCALHOST:<port>` is the same host.
+ */
+export function isLoopbackHost(host: string | undefined, port: number): boolean {
+  const name = host?.toLowerCase();
+  return name === `127.0.0.1:${port}` || name === `localhost:${port}`;
+}
+
+/**
  * Browser and rebinding checks, shared with the legacy endpoint (which has no token):
- * no Origin header at all, and Host exactly 127.0.0.1:<port> or localhost:<port>.
+ * no Origin header at all, and Host 127.0.0.1:<port> or localhost:<port> (see isLoopbackHost).
  */
 export function checkLoopbackRequest(headers: IncomingHttpHeaders, port: number): UpgradeVerdict {
   if (headers.origin !== undefined)
     return { ok: false, status: 403, reason: `Origin header present (${headers.origin.slice(0, 100)})` };
   const host = headers.host;
-  if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+  if (!isLoopbackHost(host, port)) {
     return {
       ok: false,
       status: 403,

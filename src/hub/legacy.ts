@@ -13,8 +13,12 @@ import {
 } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Server as SocketIoServer, type Socket } from 'socket.io';
+import { eventDataProblem } from '../protocol/bounds';
 import { LEGACY_EVENT_NAME, normalizeLegacyEvent } from '../protocol/legacy';
 import type { HubStatus } from '../protocol/session';
+import { isLoopbackHost } from './auth';
+import { guarded } from './guard';
+import { shouldLogOccurrence } from './log-throttle';
 import type { HubLogger } from './logger';
 import type { SessionStore } from './store';
 
@@ -23,9 +27,6 @@ export const LEGACY_DEFAULT_PORT = 8000;
 export const LEGACY_MAX_PAYLOAD_BYTES = 256 * 1024;
 /** The CLI opens one connection per run; polling adds a couple of HTTP connections each. */
 const MAX_TCP_CONNECTIONS = 64;
-/** Refusals and bad payloads are logged in full this many times, then only every LOG_EVERY-th. */
-const LOG_FIRST = 20;
-const LOG_EVERY = 100;
 
 /** The part of the store this endpoint uses. */
 export type LegacyEventSink = Pick<SessionStore, 'append' | 'setReporter' | 'get'>;
@@ -79,8 +80,7 @@ function quoteHeader(value: string | string[] | undefined): string {
 export function legacyRefusalReason(headers: IncomingHttpHeaders, port: number): string | undefined {
   if (headers.origin !== undefined)
     return `it carries an Origin header (${quoteHeader(headers.origin)}); browsers may not report`;
-  const host = headers.host?.toLowerCase();
-  if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+  if (!isLoopbackHost(headers.host, port)) {
     return `its Host header ${quoteHeader(headers.host)} is not 127.0.0.1:${port} or localhost:${port}`;
   }
   return undefined;
@@ -120,7 +120,7 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
   /** Open sockets per session: a session is "reporter connected" while at least one is open. */
   const openSocketsPerSession = new Map<string, number>();
 
-  const shouldLog = (count: number) => count <= LOG_FIRST || count % LOG_EVERY === 0;
+  const shouldLog = shouldLogOccurrence;
   const refusalReason = (req: IncomingMessage): string | undefined => legacyRefusalReason(req.headers, boundPort);
   const statusChanged = () => options.onStatusChange?.();
   const noteRefusal = (what: string, req: IncomingMessage, reason: string) => {
@@ -167,70 +167,76 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
       log.warn(`legacy endpoint: ignored a cli_event: ${reason} (${counters.malformed} so far)`);
   };
 
-  io.on('connection', (socket: Socket) => {
-    counters.connections += 1;
-    /** The CLI reports one run per connection; the first valid event binds the socket to it. */
-    let boundSessionId: string | undefined;
-    log.info(`legacy endpoint: Shannon CLI connected (${socket.conn.transport.name})`);
+  io.on(
+    'connection',
+    guarded(log, 'legacy endpoint: connection', (socket: Socket) => {
+      counters.connections += 1;
+      /** The CLI reports one run per connection; the first valid event binds the socket to it. */
+      let boundSessionId: string | undefined;
+      log.info(`legacy endpoint: Shannon CLI connected (${socket.conn.transport.name})`);
 
-    socket.on(LEGACY_EVENT_NAME, (payload: unknown) => {
-      try {
-        const result = normalizeLegacyEvent(payload, new Date());
-        if (!result.ok) return ignorePayload(result.reason);
-        const { sessionId, kind, data, ts } = result.event;
-        if (boundSessionId !== undefined && sessionId !== boundSessionId) {
-          // One connection, one session: this also keeps one client from creating sessions at will.
-          return ignorePayload(`${kind} for ${sessionId}: this connection already reports ${boundSessionId}`);
+      socket.on(LEGACY_EVENT_NAME, (payload: unknown) => {
+        try {
+          const result = normalizeLegacyEvent(payload, new Date());
+          if (!result.ok) return ignorePayload(result.reason);
+          const { sessionId, kind, data, ts } = result.event;
+          // Refused here, before the store sees it: too deep or too large to journal or forward.
+          const problem = eventDataProblem(data);
+          if (problem) return ignorePayload(`${kind} for ${sessionId}: ${problem}`);
+          if (boundSessionId !== undefined && sessionId !== boundSessionId) {
+            // One connection, one session: this also keeps one client from creating sessions at will.
+            return ignorePayload(`${kind} for ${sessionId}: this connection already reports ${boundSessionId}`);
+          }
+          if (store.get(sessionId)?.source === 'native') {
+            // Without a token anyone on this machine can reach this port: it must not be able to
+            // write into a session an authenticated reporter owns (the views would show it as trusted).
+            return ignorePayload(
+              `${kind} for ${sessionId}: that session is reported over the authenticated native protocol`,
+            );
+          }
+          store.append(sessionId, 'legacy', kind, data, ts);
+          counters.accepted += 1;
+          if (boundSessionId === undefined) {
+            // The store only knows the session once its first event is in, so connect after appending.
+            boundSessionId = sessionId;
+            openSocketsPerSession.set(sessionId, (openSocketsPerSession.get(sessionId) ?? 0) + 1);
+            store.setReporter(sessionId, { connected: true, capabilities: [] });
+            log.info(`legacy endpoint: session ${sessionId} reporting (legacy, unauthenticated)`);
+          }
+        } catch (error) {
+          counters.malformed += 1;
+          statusChanged();
+          log.error(`legacy endpoint: could not store a cli_event: ${(error as Error).message}`);
         }
-        if (store.get(sessionId)?.source === 'native') {
-          // Without a token anyone on this machine can reach this port: it must not be able to
-          // write into a session an authenticated reporter owns (the views would show it as trusted).
-          return ignorePayload(
-            `${kind} for ${sessionId}: that session is reported over the authenticated native protocol`,
-          );
-        }
-        store.append(sessionId, 'legacy', kind, data, ts);
-        counters.accepted += 1;
-        if (boundSessionId === undefined) {
-          // The store only knows the session once its first event is in, so connect after appending.
-          boundSessionId = sessionId;
-          openSocketsPerSession.set(sessionId, (openSocketsPerSession.get(sessionId) ?? 0) + 1);
-          store.setReporter(sessionId, { connected: true, capabilities: [] });
-          log.info(`legacy endpoint: session ${sessionId} reporting (legacy, unauthenticated)`);
-        }
-      } catch (error) {
-        counters.malformed += 1;
-        statusChanged();
-        log.error(`legacy endpoint: could not store a cli_event: ${(error as Error).message}`);
-      }
-    });
+      });
 
-    socket.onAny((eventName: unknown) => {
-      if (eventName === LEGACY_EVENT_NAME) return;
-      counters.ignored += 1;
-      if (shouldLog(counters.ignored)) log.debug?.(`legacy endpoint: ignored event ${quoteHeader(String(eventName))}`);
-    });
+      socket.onAny((eventName: unknown) => {
+        if (eventName === LEGACY_EVENT_NAME) return;
+        counters.ignored += 1;
+        if (shouldLog(counters.ignored))
+          log.debug?.(`legacy endpoint: ignored event ${quoteHeader(String(eventName))}`);
+      });
 
-    socket.on('disconnect', (reason: string) => {
-      counters.connections -= 1;
-      log.info(`legacy endpoint: Shannon CLI disconnected (${reason})`);
-      const sessionId = boundSessionId;
-      if (sessionId === undefined) return;
-      // The CLI sends no final event on Ctrl-C or a crash: once no connection of the session is
-      // left, the store turns it `lost` after its grace period unless it had finished.
-      const left = (openSocketsPerSession.get(sessionId) ?? 1) - 1;
-      if (left > 0) {
-        openSocketsPerSession.set(sessionId, left);
-        return;
-      }
-      openSocketsPerSession.delete(sessionId);
-      try {
-        store.setReporter(sessionId, { connected: false, capabilities: [] });
-      } catch (error) {
-        log.error(`legacy endpoint: could not mark ${sessionId} disconnected: ${(error as Error).message}`);
-      }
-    });
-  });
+      socket.on(
+        'disconnect',
+        guarded(log, 'legacy endpoint: disconnect', (reason: string) => {
+          counters.connections -= 1;
+          log.info(`legacy endpoint: Shannon CLI disconnected (${reason})`);
+          const sessionId = boundSessionId;
+          if (sessionId === undefined) return;
+          // The CLI sends no final event on Ctrl-C or a crash: once no connection of the session is
+          // left, the store turns it `lost` after its grace period unless it had finished.
+          const left = (openSocketsPerSession.get(sessionId) ?? 1) - 1;
+          if (left > 0) {
+            openSocketsPerSession.set(sessionId, left);
+            return;
+          }
+          openSocketsPerSession.delete(sessionId);
+          store.setReporter(sessionId, { connected: false, capabilities: [] });
+        }),
+      );
+    }),
+  );
 
   try {
     boundPort = await listen(httpServer, options.port);

@@ -21,6 +21,8 @@ import {
   type HubFrame,
 } from '../protocol/wire';
 import { checkUpgrade } from './auth';
+import { guarded } from './guard';
+import { shouldLogOccurrence } from './log-throttle';
 import type { HubLogger } from './logger';
 import type { SessionStore, StoreChange } from './store';
 
@@ -111,6 +113,8 @@ export class HubServer {
   private readonly storeSubscription: { dispose(): void };
   private port = 0;
   private upgrading = 0;
+  /** Refused upgrades so far: logged in full at first, then throttled (see log-throttle.ts). */
+  private refusedUpgrades = 0;
   private nextId = 1;
   private closed = false;
 
@@ -129,7 +133,12 @@ export class HubServer {
       clientTracking: false,
       perMessageDeflate: false,
     });
-    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+    this.http.on(
+      'upgrade',
+      guarded(this.log, 'upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+        this.onUpgrade(req, socket, head),
+      ),
+    );
     this.http.on('clientError', (_error, socket) => socket.destroy());
     this.storeSubscription = this.store.subscribe((change) => this.onStoreChange(change));
   }
@@ -201,11 +210,11 @@ export class HubServer {
     if (this.closed) return refuse(socket, 503, 'hub shutting down');
     const verdict = checkUpgrade(req.headers, { token: this.token, port: this.port });
     if (!verdict.ok) {
-      this.log.warn(`refused upgrade from ${peer}: HTTP ${verdict.status}, ${verdict.reason}`);
+      this.noteRefusal(peer, verdict.status, verdict.reason);
       return refuse(socket, verdict.status, verdict.reason);
     }
     if (this.connections.size + this.upgrading >= this.limits.maxConnections) {
-      this.log.warn(`refused upgrade from ${peer}: HTTP 503, connection limit ${this.limits.maxConnections} reached`);
+      this.noteRefusal(peer, 503, `connection limit ${this.limits.maxConnections} reached`);
       return refuse(socket, 503, 'too many connections');
     }
     // Count the upgrade in progress against the limit until it completes or its socket goes away
@@ -222,6 +231,13 @@ export class HubServer {
       if (this.closed) return ws.close(CloseCode.shuttingDown, 'hub shutting down'); // finished upgrading during close()
       this.accept(ws, peer);
     });
+  }
+
+  private noteRefusal(peer: string, status: number, reason: string): void {
+    this.refusedUpgrades += 1;
+    if (shouldLogOccurrence(this.refusedUpgrades)) {
+      this.log.warn(`refused upgrade from ${peer}: HTTP ${status}, ${reason} (${this.refusedUpgrades} refused so far)`);
+    }
   }
 
   private accept(socket: WebSocket, peer: string): void {
@@ -244,10 +260,17 @@ export class HubServer {
     this.connections.add(conn);
     this.log.info(`connection #${conn.id} from ${peer} (${this.connections.size} open)`);
     conn.helloTimer = setTimeout(
-      () => this.closeMisbehaving(conn, CloseCode.helloTimeout, `no hello within ${this.limits.helloDeadlineMs} ms`),
+      guarded(this.log, `connection #${conn.id} hello deadline`, () =>
+        this.closeMisbehaving(conn, CloseCode.helloTimeout, `no hello within ${this.limits.helloDeadlineMs} ms`),
+      ),
       this.limits.helloDeadlineMs,
     );
-    socket.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
+    socket.on(
+      'message',
+      guarded(this.log, `connection #${conn.id} frame`, (data: RawData, isBinary: boolean) =>
+        this.onFrame(conn, data, isBinary),
+      ),
+    );
     socket.on('error', (error: Error & { code?: string }) => {
       // ws closes the socket itself after a protocol error (e.g. 1009 for an oversized frame).
       const what =
@@ -256,7 +279,12 @@ export class HubServer {
           : error.message;
       this.log.warn(`connection #${conn.id}: ${what}; closing`);
     });
-    socket.on('close', (code, reason) => this.onClose(conn, code, reason.toString()));
+    socket.on(
+      'close',
+      guarded(this.log, `connection #${conn.id} close`, (code: number, reason: Buffer) =>
+        this.onClose(conn, code, reason.toString()),
+      ),
+    );
     this.notifyClients();
   }
 
@@ -372,11 +400,14 @@ export class HubServer {
   private scheduleAcks(conn: Connection): void {
     if (conn.acksScheduled || conn.pendingAcks.size === 0) return;
     conn.acksScheduled = true;
-    setImmediate(() => {
-      conn.acksScheduled = false;
-      for (const [sessionId, seq] of conn.pendingAcks) this.send(conn, { type: 'ack', sessionId, seq });
-      conn.pendingAcks.clear();
-    });
+    setImmediate(
+      guarded(this.log, `connection #${conn.id} acks`, () => {
+        conn.acksScheduled = false;
+        const acks = [...conn.pendingAcks];
+        conn.pendingAcks.clear();
+        for (const [sessionId, seq] of acks) this.send(conn, { type: 'ack', sessionId, seq });
+      }),
+    );
   }
 
   private collect(conn: Connection, event: EventEnvelope, into: EventEnvelope[]): void {
@@ -450,10 +481,10 @@ export class HubServer {
   private scheduleFeed(conn: Connection, delayMs: number): void {
     if (conn.feedScheduled) return;
     conn.feedScheduled = true;
-    const run = () => {
+    const run = guarded(this.log, `connection #${conn.id} subscriber feed`, () => {
       conn.feedScheduled = false;
       this.feed(conn);
-    };
+    });
     if (delayMs > 0) setTimeout(run, delayMs).unref();
     else setImmediate(run);
   }

@@ -4,8 +4,10 @@
 // (views, the subscriber fan-out of the server) what changed.
 import type { Capability, EventEnvelope } from '../protocol/wire';
 import { SessionId } from '../protocol/wire';
+import { eventDataProblem } from '../protocol/bounds';
 import { FINAL_STATES, type SessionSource, type SessionState, type SessionSummary } from '../protocol/session';
 import { createSummary, reduceSession } from './session-model';
+import { guarded } from './guard';
 import { silentLogger, type HubLogger } from './logger';
 
 export type StoreChange =
@@ -116,7 +118,10 @@ export class SessionStore {
     this.applyRetention();
   }
 
-  /** Native reporters: validated envelopes; dedupe by seq (<= lastSeq dropped); returns lastSeq per session. */
+  /**
+   * Native reporters: envelopes already checked by validateEventData (schema and data bounds, so
+   * each can be journaled and sent); dedupe by seq (<= lastSeq dropped); returns lastSeq per session.
+   */
   ingest(source: SessionSource, events: readonly EventEnvelope[]): Map<string, number> {
     const touched = new Map<string, { record: SessionRecord; fromIndex: number; stateBefore: SessionState }>();
     for (const event of events) {
@@ -144,7 +149,10 @@ export class SessionStore {
     return lastSeqs;
   }
 
-  /** Legacy endpoint and the extension: the store assigns the next seq. */
+  /**
+   * Legacy endpoint and the extension: the store assigns the next seq. Throws, before anything is
+   * stored, for data over the bounds of src/protocol/bounds.ts (it could not be journaled or sent).
+   */
   append(
     sessionId: string,
     source: SessionSource,
@@ -153,6 +161,8 @@ export class SessionStore {
     ts?: string,
   ): EventEnvelope {
     assertSessionId(sessionId);
+    const problem = eventDataProblem(data);
+    if (problem) throw new RangeError(`${kind} for session ${sessionId} refused: ${problem}`);
     const lastSeq = this.sessions.get(sessionId)?.summary.lastSeq ?? 0;
     const event: EventEnvelope = { sessionId, seq: lastSeq + 1, ts: ts ?? new Date().toISOString(), kind, data };
     this.ingest(source, [event]);
@@ -184,7 +194,7 @@ export class SessionStore {
     this.clearLostTimer(record);
     if (!connection.connected && !isFinal(summary.state)) {
       record.lostTimer = setTimeout(
-        () => this.markLost(sessionId),
+        guarded(this.log, `session ${sessionId} lost timer`, () => this.markLost(sessionId)),
         connection.paused ? this.pausedGraceMs : this.lostGraceMs,
       );
       record.lostTimer.unref();

@@ -3,3 +3,4 @@ export * from './events';
 export * from './session';
 export * from './webview';
 export * from './discovery';
+export * from './bounds';

@@ -1,6 +1,7 @@
 // The native wire protocol between reporters (CLIs, `shannon-hub`) and the hub: JSON text frames
 // over WebSocket. These schemas ARE the public contract; docs/protocol.md documents them.
 import * as z from 'zod';
+import { eventDataProblem } from './bounds';
 import { dataSchemaFor } from './events';
 
 export const PROTOCOL_VERSION = 1;
@@ -155,8 +156,13 @@ function describeIssues(error: z.ZodError): string {
   return `${shown}\n(and ${issues.length - MAX_DESCRIBED_ISSUES} more issues)`;
 }
 
-/** Check a known kind's `data` against its schema; unknown kinds pass unchanged. */
+/**
+ * Check `data` against the bounds every event must keep (depth, size) and a known kind's `data`
+ * against its schema; unknown kinds within the bounds pass unchanged.
+ */
 export function validateEventData(event: EventEnvelope): ParseResult<EventEnvelope> {
+  const problem = eventDataProblem(event.data);
+  if (problem) return { ok: false, code: 'bad_event_data', message: `${event.kind} seq ${event.seq}: ${problem}` };
   const schema = dataSchemaFor(event.kind);
   if (!schema) return { ok: true, value: event };
   const parsed = schema.safeParse(event.data);

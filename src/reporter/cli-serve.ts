@@ -60,6 +60,14 @@ export async function serveCommand(args: string[], version: string): Promise<num
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    // The hub guards its own callbacks (src/hub/guard.ts); this catches what a library's callback
+    // might still throw, so one bad event or peer never ends the hub every reporter depends on.
+    process.on('uncaughtException', (error) =>
+      stderrLogger.error(`uncaught exception (the hub keeps serving): ${error.stack ?? String(error)}`),
+    );
+    process.on('unhandledRejection', (reason) =>
+      stderrLogger.error(`unhandled rejection (the hub keeps serving): ${(reason as Error)?.stack ?? String(reason)}`),
+    );
     // Only now: whoever reads this line may signal us at once, and must find the handlers in place.
     process.stdout.write(`${JSON.stringify({ url: started.url, token: started.token, pid: process.pid, journal })}\n`);
   });
