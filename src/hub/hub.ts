@@ -92,7 +92,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     port = await server.listen(options.host ?? '127.0.0.1', options.port ?? 0);
   } catch (error) {
     store.dispose();
-    await journal?.flush();
+    await journal?.close();
     throw error;
   }
   const url = `ws://127.0.0.1:${port}`;
@@ -160,7 +160,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         ?.close()
         .catch((error: unknown) => log.warn(`legacy endpoint close failed: ${(error as Error).message}`));
       store.dispose();
-      await journal?.flush();
+      await journal?.close();
       if (lockFilePath) removeLockFile(lockFilePath);
       log.info('hub stopped');
       notify();

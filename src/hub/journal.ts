@@ -36,13 +36,34 @@ export function journalFileName(sessionId: string): string {
   return name + JOURNAL_EXT;
 }
 
+interface PendingChunk {
+  text: string;
+  /** The highest seq in the chunk: once it is written, acks up to it may go out. */
+  lastSeq: number;
+}
+
+interface WrittenWaiter {
+  seq: number;
+  resolve: () => void;
+}
+
 interface JournalFile {
   path: string;
   /** Bytes on disk plus bytes buffered (for retention). */
   bytes: number;
-  pending: string[];
+  pending: PendingChunk[];
   writing: Promise<void> | null;
+  /** The highest seq whose line is on disk (the write call completed). */
+  writtenSeq: number;
+  /** Acks waiting for their events to be written, in seq order. */
+  waiters: WrittenWaiter[];
+  /** Set when retention or clearHistory removed the session: nothing more is written. */
+  removed?: boolean;
 }
+
+/** After a failed write the chunk is tried again after this long, doubling up to the maximum. */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5_000;
 
 export interface JournalOptions {
   dir: string;
@@ -59,6 +80,8 @@ export class Journal implements JournalSink {
   private indexDirty = false;
   private indexWriting: Promise<void> | null = null;
   private failedPaths = new Set<string>();
+  /** Set by close(): failed writes are given up instead of retried. */
+  private closing = false;
 
   constructor(options: JournalOptions) {
     this.dir = options.dir;
@@ -86,7 +109,14 @@ export class Journal implements JournalSink {
         continue;
       }
       restored.set(session.summary.id, session);
-      this.files.set(session.summary.id, { path, bytes: session.bytes, pending: [], writing: null });
+      this.files.set(session.summary.id, {
+        path,
+        bytes: session.bytes,
+        pending: [],
+        writing: null,
+        writtenSeq: session.summary.lastSeq,
+        waiters: [],
+      });
     }
     // Sessions created but never reported to (pending) have no lines, only an index entry.
     for (const summary of meta.values()) {
@@ -103,14 +133,30 @@ export class Journal implements JournalSink {
     if (events.length === 0) return;
     let file = this.files.get(sessionId);
     if (!file) {
-      file = { path: join(this.dir, journalFileName(sessionId)), bytes: 0, pending: [], writing: null };
+      const path = join(this.dir, journalFileName(sessionId));
+      file = { path, bytes: 0, pending: [], writing: null, writtenSeq: 0, waiters: [] };
       this.files.set(sessionId, file);
     }
-    let chunk = '';
-    for (const event of events) chunk += JSON.stringify(event) + '\n';
-    file.pending.push(chunk);
-    file.bytes += Buffer.byteLength(chunk);
+    let text = '';
+    let lastSeq = 0;
+    for (const event of events) {
+      text += JSON.stringify(event) + '\n';
+      lastSeq = Math.max(lastSeq, event.seq);
+    }
+    file.pending.push({ text, lastSeq });
+    file.bytes += Buffer.byteLength(text);
     if (!file.writing) file.writing = this.drain(file);
+  }
+
+  /**
+   * Resolves once every line of the session up to `seq` has been written (the write call
+   * completed, so a crash of this process can no longer lose it); null when that is already so.
+   * This is what an ack waits for.
+   */
+  whenWritten(sessionId: string, seq: number): Promise<void> | null {
+    const file = this.files.get(sessionId);
+    if (!file || file.writtenSeq >= seq) return null;
+    return new Promise((resolve) => file.waiters.push({ seq, resolve }));
   }
 
   indexChanged(): void {
@@ -128,6 +174,7 @@ export class Journal implements JournalSink {
       const file = this.files.get(id);
       if (!file) continue;
       this.files.delete(id);
+      file.removed = true;
       file.pending = [];
       const job = (async () => {
         await file.writing;
@@ -144,6 +191,12 @@ export class Journal implements JournalSink {
     await Promise.all(jobs);
   }
 
+  /** Write what is buffered (one more try for failing writes), then stop retrying. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.flush();
+  }
+
   /** Resolves when every buffered line and the latest index are on disk. */
   async flush(): Promise<void> {
     for (;;) {
@@ -155,24 +208,55 @@ export class Journal implements JournalSink {
     }
   }
 
+  /**
+   * Write everything buffered for one file, one appendFile at a time. A failed write (disk full,
+   * folder removed) is retried with backoff, not dropped: its events are not acknowledged until
+   * they are on disk, so the reporters keep them meanwhile. Once the journal is closing, a failed
+   * chunk is given up (and its events stay unacknowledged).
+   */
   private async drain(file: JournalFile): Promise<void> {
     await this.removing.get(file.path);
-    while (file.pending.length > 0) {
-      const chunk = file.pending.length === 1 ? file.pending[0] : file.pending.join('');
+    let retryMs = RETRY_FIRST_MS;
+    while (file.pending.length > 0 && !file.removed) {
+      const chunks = file.pending;
       file.pending = [];
+      const text = chunks.length === 1 ? chunks[0].text : chunks.map((c) => c.text).join('');
       try {
-        await fs.appendFile(file.path, chunk);
-        this.failedPaths.delete(file.path);
+        await fs.appendFile(file.path, text);
       } catch (error) {
-        file.bytes -= Buffer.byteLength(chunk);
         // Report once per failure streak, not once per chunk (a full disk would flood the log).
         if (!this.failedPaths.has(file.path)) {
           this.failedPaths.add(file.path);
-          this.log.error(`journal: write to ${file.path} failed, events not persisted: ${(error as Error).message}`);
+          this.log.error(
+            `journal: write to ${file.path} failed, retrying; its events are not acknowledged until written: ${(error as Error).message}`,
+          );
         }
+        if (this.closing || file.removed) {
+          file.bytes -= Buffer.byteLength(text) + file.pending.reduce((n, c) => n + Buffer.byteLength(c.text), 0);
+          file.pending = [];
+          break;
+        }
+        file.pending = [...chunks, ...file.pending];
+        await delay(retryMs);
+        retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+        await fs.mkdir(this.dir, { recursive: true }).catch(() => undefined);
+        continue;
       }
+      if (this.failedPaths.delete(file.path)) this.log.info(`journal: writing to ${file.path} works again`);
+      retryMs = RETRY_FIRST_MS;
+      file.writtenSeq = Math.max(file.writtenSeq, chunks[chunks.length - 1].lastSeq);
+      this.releaseWaiters(file);
     }
     file.writing = null;
+  }
+
+  private releaseWaiters(file: JournalFile): void {
+    let released = 0;
+    while (released < file.waiters.length && file.waiters[released].seq <= file.writtenSeq) {
+      file.waiters[released].resolve();
+      released++;
+    }
+    if (released > 0) file.waiters.splice(0, released);
   }
 
   private async writeIndexLoop(): Promise<void> {
@@ -305,6 +389,10 @@ export class Journal implements JournalSink {
     }
     return { summary, events, bytes };
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function parseLine(line: string): EventEnvelope | undefined {

@@ -89,6 +89,8 @@ interface Connection {
   /** Acks owed, by session: cumulative, so one per session per tick says everything. */
   pendingAcks: Map<string, number>;
   acksScheduled: boolean;
+  /** The highest ack sent per session (acks never go backwards). */
+  ackedSeqs: Map<string, number>;
 }
 
 export interface HubServerOptions {
@@ -256,6 +258,7 @@ export class HubServer {
       feedScheduled: false,
       pendingAcks: new Map(),
       acksScheduled: false,
+      ackedSeqs: new Map(),
     };
     this.connections.add(conn);
     this.log.info(`connection #${conn.id} from ${peer} (${this.connections.size} open)`);
@@ -388,24 +391,44 @@ export class HubServer {
     const lastSeqs = this.store.ingest('native', valid);
     for (const [sessionId, lastSeq] of lastSeqs) {
       this.bindSession(conn, sessionId);
-      conn.pendingAcks.set(sessionId, lastSeq);
+      this.ackWhenStored(conn, sessionId, lastSeq);
     }
-    this.scheduleAcks(conn);
   }
 
   /**
-   * Frames that arrive together (one socket read) are acknowledged together after this tick: a
-   * reporter sending single events gets one ack write per read instead of one per frame.
+   * An ack means stored: it goes out only once the journal has written every event it covers
+   * (a resent duplicate waits too, for the original's write). Writes finish in seq order per
+   * session, so the acks of one session stay in order.
    */
-  private scheduleAcks(conn: Connection): void {
-    if (conn.acksScheduled || conn.pendingAcks.size === 0) return;
+  private ackWhenStored(conn: Connection, sessionId: string, seq: number): void {
+    const stored = this.store.whenStored(sessionId, seq);
+    if (!stored) return this.queueAck(conn, sessionId, seq);
+    stored.then(
+      () => this.queueAck(conn, sessionId, seq),
+      (error: unknown) => this.log.error(`ack for ${sessionId} ${seq} failed: ${(error as Error).message}`),
+    );
+  }
+
+  /**
+   * Acks that become due together (one socket read, one journal write) go out together after
+   * this tick: a reporter sending single events gets one ack write per read instead of one per frame.
+   */
+  private queueAck(conn: Connection, sessionId: string, seq: number): void {
+    if (conn.closing) return;
+    // A resent duplicate is acknowledged again; an ack lower than one already sent is not.
+    if (seq < (conn.ackedSeqs.get(sessionId) ?? -1) || seq <= (conn.pendingAcks.get(sessionId) ?? -1)) return;
+    conn.pendingAcks.set(sessionId, seq);
+    if (conn.acksScheduled) return;
     conn.acksScheduled = true;
     setImmediate(
       guarded(this.log, `connection #${conn.id} acks`, () => {
         conn.acksScheduled = false;
         const acks = [...conn.pendingAcks];
         conn.pendingAcks.clear();
-        for (const [sessionId, seq] of acks) this.send(conn, { type: 'ack', sessionId, seq });
+        for (const [id, ackSeq] of acks) {
+          conn.ackedSeqs.set(id, ackSeq);
+          this.send(conn, { type: 'ack', sessionId: id, seq: ackSeq });
+        }
       }),
     );
   }

@@ -20,6 +20,8 @@ export type StoreChange =
 /** What the store needs from the journal; the real one is src/hub/journal.ts. */
 export interface JournalSink {
   append(sessionId: string, events: readonly EventEnvelope[]): void;
+  /** Resolves once the session's lines up to seq are written; null when they already are. */
+  whenWritten(sessionId: string, seq: number): Promise<void> | null;
   /** The set of summaries or a session's state changed: rewrite the index (coalesced). */
   indexChanged(): void;
   remove(sessionIds: readonly string[]): Promise<void>;
@@ -212,6 +214,15 @@ export class SessionStore {
     if (patch.waitingForCli === undefined && 'waitingForCli' in patch) delete record.summary.waitingForCli;
     this.journal?.indexChanged();
     this.emit({ type: 'session', session: record.summary });
+  }
+
+  /**
+   * What an ack waits for: resolves once the session's events up to seq are in the journal
+   * (written, so a crash of the hub cannot lose them); null when that is already so, or when the
+   * hub runs without a journal (then an ack means received).
+   */
+  whenStored(sessionId: string, seq: number): Promise<void> | null {
+    return this.journal?.whenWritten(sessionId, seq) ?? null;
   }
 
   get(sessionId: string): SessionSummary | undefined {

@@ -442,6 +442,9 @@ describe('shannon-hub command (bundled)', function () {
       const child = start(['run', '--session', 'run-hub-gone', '--', ...node(script)], { env: hubEnv() });
       const done = finished(child);
       await waitFor('execution:started', () => events('run-hub-gone').length === 1);
+      // Acks go out once the journal wrote the event, in the tick after: let that one go first.
+      await hub!.store.whenStored('run-hub-gone', 1);
+      await new Promise((resolve) => setImmediate(resolve));
       await hub!.dispose();
       hub = undefined;
       writeFileSync(marker, '');

@@ -1,6 +1,6 @@
 // The journal through the whole hub: real sockets, real files in temp folders, restarts.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventEnvelope } from '../../src/protocol/wire';
 import { journalFileName } from '../../src/hub/journal';
@@ -211,6 +211,31 @@ describe('hub journal', () => {
     assert.ok(long.length < 200);
     assert.notEqual(long, journalFileName(':'.repeat(199)));
     assert.match(journalFileName('..'), /^%2E%2E\.jsonl$/);
+  });
+
+  it('acknowledges only what was written: a failing write holds the ack back and is retried until it works', async () => {
+    const dir = fx.tempDir();
+    const hub = await fx.hub({ journalDir: dir });
+    const sid = 'blocked';
+    // A folder where the session's file should be: every append fails (EISDIR) until it is gone.
+    const blocker = join(dir, journalFileName(sid));
+    mkdirSync(blocker);
+    const client = await fx.client(hub);
+    client.hello({ sessionId: sid });
+    await client.welcome();
+    client.send({ type: 'events', events: [event(sid, 1), event(sid, 2)] });
+    await waitFor(() => fx.log.has('error', /write to .* failed, retrying/), 'the failed write to be logged');
+    assert.equal(hub.store.get(sid)?.eventCount, 2, 'the panel still shows the events');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a few retries
+    assert.equal(
+      client.frames.some((f) => f.type === 'ack'),
+      false,
+      'no ack while the events are not written',
+    );
+    rmSync(blocker, { recursive: true });
+    await client.acked(sid, 2);
+    assert.ok(fx.log.has('info', /writing to .* works again/));
+    assert.deepEqual(journalSeqs(dir, sid), [1, 2]);
   });
 
   it('starts from memory, saying why, when the journal folder is unusable', async () => {
