@@ -43,6 +43,33 @@ export default tseslint.config(
     },
   },
   {
+    // The family modules are what the webview may import: no zod there, ever.
+    files: ['src/protocol/families/*.ts'],
+    ignores: ['src/protocol/families/*.schema.ts', 'src/protocol/families/schemas.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...vscodeImportBan,
+          paths: [
+            ...vscodeImportBan.paths,
+            {
+              name: 'zod',
+              message: 'Family modules are zod-free (the webview imports them); schemas go in <family>.schema.ts.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/*.schema', './schemas', '../*'],
+              allowTypeImports: true,
+              message: 'Zod-free: only types from schema modules and src/protocol.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/vscode/**/*.ts', 'src/extension.ts', 'test/integration/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
@@ -59,9 +86,11 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              group: ['**/src/protocol/*', '**/src/protocol'],
+              // The family registry and family modules are zod-free by rule (below) and may be
+              // imported; their schemas (*.schema, schemas) and the rest of src/protocol may not.
+              regex: 'src/protocol(/(?!families/)[^/]+|/families/([^/]+\\.schema|schemas))?$',
               allowTypeImports: true,
-              message: 'The webview imports only types from src/protocol.',
+              message: 'The webview imports only types from src/protocol (and the zod-free event families).',
             },
           ],
         },

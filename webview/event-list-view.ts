@@ -3,6 +3,7 @@
 // cheaper than diffing a component tree. Rows have a fixed height; only the rows in view plus a
 // small overscan exist. Text goes in through textContent, so event content is never parsed as HTML.
 import type { EventEnvelope } from '../src/protocol/wire';
+import { rowTone, type RowTone } from '../src/protocol/families/index';
 import type { FilteredEvents } from './event-filter';
 import type { TimeMode } from './ui-state';
 
@@ -37,12 +38,12 @@ export interface ListCallbacks {
 /** Where a keyboard move takes the selection. */
 export type SelectionMove = 'up' | 'down' | 'pageUp' | 'pageDown' | 'first' | 'last';
 
-function kindClass(kind: string): string {
-  if (kind.endsWith(':failed') || kind === 'execution:cancelled') return 'event-row kind-bad';
-  if (kind.endsWith(':completed')) return 'event-row kind-good';
-  if (kind.endsWith(':halted')) return 'event-row kind-warn';
-  return 'event-row';
-}
+const ROW_CLASS: Record<RowTone, string> = {
+  good: 'event-row kind-good',
+  bad: 'event-row kind-bad',
+  warn: 'event-row kind-warn',
+  plain: 'event-row',
+};
 
 function rowId(row: number): string {
   return `event-row-${row}`;
@@ -321,7 +322,7 @@ export class EventListView {
     const text = data.filtered.summaryOf(data.events, index);
     // Cloning a prepared row is cheaper than building its four elements one by one.
     const el = this.rowTemplate.cloneNode(true) as HTMLElement;
-    el.className = kindClass(event.kind);
+    el.className = ROW_CLASS[rowTone(event)];
     el.id = rowId(row);
     el.setAttribute('aria-posinset', String(row + 1));
     el.setAttribute('data-seq', String(event.seq));

@@ -4,6 +4,7 @@
 import type { HostToWebview, WebviewToHost } from '../src/protocol/webview';
 import type { HubStatus, SessionSummary } from '../src/protocol/session';
 import type { EventEnvelope } from '../src/protocol/wire';
+import { SUMMARY_ARRAYS } from '../src/protocol/families/index';
 
 function scheduleFrame(callback: () => void): void {
   // A page that is not visible gets no animation frames; fall back to a timer so state stays current.
@@ -171,7 +172,8 @@ function sameArray(a: readonly unknown[], b: readonly unknown[]): boolean {
   return true;
 }
 
-const SHARED_ARRAYS = ['skills', 'checkpoints', 'filesChanged', 'capabilities'] as const;
+/** The summary's arrays (declared by the event families), kept identical when unchanged. */
+export const SHARED_ARRAYS = SUMMARY_ARRAYS;
 const COUNTERS = new Set(['lastSeq', 'eventCount']);
 
 /**
@@ -181,8 +183,12 @@ const COUNTERS = new Set(['lastSeq', 'eventCount']);
  */
 function mergeSummary(prev: SessionSummary, next: SessionSummary): SessionSummary {
   const merged: SessionSummary = { ...next };
+  const before = prev as Record<string, unknown>;
+  const after = next as Record<string, unknown>;
   for (const key of SHARED_ARRAYS) {
-    if (sameArray(prev[key], next[key])) (merged as Record<string, unknown>)[key] = prev[key];
+    const a = before[key];
+    const b = after[key];
+    if (Array.isArray(a) && Array.isArray(b) && sameArray(a, b)) (merged as Record<string, unknown>)[key] = a;
   }
   const keys = new Set([...Object.keys(prev), ...Object.keys(merged)]);
   for (const key of keys) {

@@ -5,6 +5,7 @@
 // Pure: no sockets, no clock (the arrival time is passed in), so every rule is unit-tested directly.
 import * as z from 'zod';
 import { dataSchemaFor } from './events';
+import { legacyFamilyOf, normalizeEventType } from './families/index';
 import { EventKind, SessionId } from './wire';
 
 /** The Socket.IO event name the CLI emits; every other event name is ignored. */
@@ -37,46 +38,11 @@ export interface NormalizedLegacyEvent {
 
 export type LegacyParseResult = { ok: true; event: NormalizedLegacyEvent } | { ok: false; reason: string };
 
-/** Event kinds of the reference vocabulary (both CLI generations) whose field names we normalize. */
-const LEGACY_VOCABULARY = new Set([
-  'execution:started',
-  'execution:progress',
-  'execution:completed',
-  'execution:failed',
-  'execution:cancelled',
-  'execution:halted',
-  'execution:resumed',
-  'execution:rollback_started',
-  'execution:rollback_completed',
-  'execution:rollback_failed',
-  'skill:started',
-  'skill:completed',
-  'skill:failed',
-  'checkpoint:created',
-  'file:changed',
-  'validation:started',
-  'validation:output',
-  'validation:completed',
-  'agent:spawned',
-  'agent:progress',
-  'agent:completed',
-  'agent:failed',
-]);
-
-/** The CLI's file events (`file:modified`, the old dashboard's `file_changed`, the orchestrator's `file:created`). */
-const FILE_EVENT_KINDS = new Set(['file:modified', 'file:changed', 'file:created', 'file:written', 'file:edited']);
-
-/** Families whose old underscore spelling (`execution_progress`) maps to the colon spelling. */
-const UNDERSCORE_FAMILY = /^(execution|skill|checkpoint|file|validation|agent)_(.+)$/;
-
-/** `execution_progress` -> `execution:progress`; `file:modified`/`file_changed`/`file:created` -> `file:changed`. */
-export function normalizeEventType(eventType: string): string {
-  let kind = eventType.trim();
-  const underscore = UNDERSCORE_FAMILY.exec(kind);
-  if (underscore && !kind.includes(':')) kind = `${underscore[1]}:${underscore[2]}`;
-  if (FILE_EVENT_KINDS.has(kind)) return 'file:changed';
-  return kind;
-}
+/**
+ * `execution_progress` -> `execution:progress`; `file:modified`/`file_changed`/`file:created` ->
+ * `file:changed`. The spellings are declared by the event families.
+ */
+export { normalizeEventType };
 
 /** Python's naive `datetime.now().isoformat()`: date, `T` (or a space), time, optional fraction, no zone. */
 const NAIVE_LOCAL_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/;
@@ -175,8 +141,8 @@ function takeDurationMs(fields: Record<string, unknown>): number | undefined {
   return undefined;
 }
 
-/** Known vocabulary: camelCase field names, seconds -> ms, and the per-kind renames of the reference. */
-function normalizeKnownData(kind: string, fields: Record<string, unknown>): Record<string, unknown> {
+/** Known vocabulary: camelCase field names, seconds -> ms, then the family's own renames. */
+function normalizeKnownData(fields: Record<string, unknown>): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   const durationMs = takeDurationMs(fields);
   for (const [key, value] of Object.entries(fields)) {
@@ -188,18 +154,6 @@ function normalizeKnownData(kind: string, fields: Record<string, unknown>): Reco
     data[camel] = value;
   }
   if (durationMs !== undefined) data.durationMs = durationMs;
-
-  if (kind === 'file:changed') {
-    const path = fields.file_path ?? fields.filePath ?? fields.path ?? fields.file;
-    if (typeof path === 'string') data.path = path;
-    delete data.filePath;
-    if (data.file === path) delete data.file;
-  }
-  if (kind.startsWith('validation:') && (fields.type === 'stdout' || fields.type === 'stderr')) {
-    // validation:output says which stream in `type`; native data calls it `stream`.
-    data.stream = fields.type;
-    delete data.type;
-  }
   return data;
 }
 
@@ -237,17 +191,16 @@ export function normalizeLegacyEvent(payload: unknown, receivedAt: Date): Legacy
 
   const ts = readTimestamp(event.timestamp ?? fields.timestamp) ?? formatWithLocalOffset(receivedAt);
 
-  // Unknown kinds are kept exactly as sent (minus the envelope), so the views can still show them.
-  if (!LEGACY_VOCABULARY.has(kind)) {
+  // Kinds no family reads from the legacy CLI are kept exactly as sent (minus the envelope), so
+  // the views can still show them.
+  const family = legacyFamilyOf(kind);
+  if (!family) {
     return { ok: true, event: { sessionId, kind, ts, data: fields } };
   }
 
-  // The orchestrator reports a failed run as `execution:completed` with `success: false`.
-  if (kind === 'execution:completed' && fields.success === false) kind = 'execution:failed';
-  const data = normalizeKnownData(kind, fields);
-  // The orchestrator's `file:created` names no operation; say what happened rather than nothing.
-  if (kind === 'file:changed' && data.operation === undefined && /created$/.test(event.event_type))
-    data.operation = 'created';
+  const data = normalizeKnownData(fields);
+  const mappedKind = family.legacy?.mapData?.(kind, fields, data, event.event_type);
+  if (mappedKind) kind = mappedKind;
 
   const schema = dataSchemaFor(kind);
   if (schema) {

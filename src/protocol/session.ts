@@ -1,6 +1,7 @@
 // What views know about a session: a summary derived from its events by the hub's pure reducer
 // (src/hub/session-model.ts), so the webview, tree, status bar and journal index agree.
 import * as z from 'zod';
+import { AgentRun, CheckpointRef, SkillRun, ValidationCheck } from './families/schemas';
 import { Capability, EventEnvelope, SessionId } from './wire';
 
 export const SessionState = z.enum(['pending', 'running', 'halted', 'completed', 'failed', 'cancelled', 'lost']);
@@ -11,26 +12,7 @@ export const FINAL_STATES: ReadonlySet<SessionState> = new Set(['completed', 'fa
 export const SessionSource = z.enum(['native', 'legacy', 'extension']);
 export type SessionSource = z.infer<typeof SessionSource>;
 
-export const SkillRun = z.object({
-  name: z.string(),
-  status: z.enum(['running', 'completed', 'failed']),
-  stepIndex: z.number().int().optional(),
-  stepsTotal: z.number().int().optional(),
-  startedAt: z.string().optional(),
-  endedAt: z.string().optional(),
-  durationMs: z.number().optional(),
-  error: z.string().optional(),
-});
-export type SkillRun = z.infer<typeof SkillRun>;
-
-export const CheckpointRef = z.object({
-  id: z.string(),
-  label: z.string().optional(),
-  skillName: z.string().optional(),
-  ts: z.string(),
-  files: z.array(z.string()).optional(),
-});
-export type CheckpointRef = z.infer<typeof CheckpointRef>;
+export { SkillRun, CheckpointRef, ValidationCheck, AgentRun } from './families/schemas';
 
 export const SessionSummary = z.object({
   id: SessionId,
@@ -52,6 +34,11 @@ export const SessionSummary = z.object({
   skills: z.array(SkillRun),
   checkpoints: z.array(CheckpointRef),
   filesChanged: z.array(z.string()),
+  // Slices added after release 0.1.0 are optional (absent = empty), so its journals still load.
+  /** Checks the run executed (validation family). */
+  checks: z.array(ValidationCheck).optional(),
+  /** Agents the run spawned (agent family). */
+  agents: z.array(AgentRun).optional(),
   /** Capabilities declared by the connected reporter (empty when none is connected). */
   capabilities: z.array(Capability),
   reporterConnected: z.boolean(),

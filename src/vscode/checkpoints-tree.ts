@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SessionStore } from '../hub/store';
+import { familyOf } from '../protocol/families/index';
 import { loadCheckpoint, listCheckpoints, type FileStatus } from '../checkpoints/read';
 import { CHECKPOINTS_DIR } from '../checkpoints/location';
 import { formatRelativeTime } from '../checkpoints/relative-time';
@@ -100,14 +101,14 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
     // Store changes arrive per event; only a change of sessions, states or checkpoints matters here.
     // The listener runs inside the hub's ingest path: skip batches that cannot change the tree.
     this.storeSubscription = store.subscribe((change) => {
-      const created = change.type === 'events' && change.events.some((e) => e.kind === 'checkpoint:created');
+      const created = change.type === 'events' && change.events.some((e) => familyOf(e.kind)?.name === 'checkpoint');
       // The CLI writes the checkpoint file as it reports it; re-read the disk too, so the live item
       // gets its on-disk details even when file events are late.
       if (created) return this.scheduleRefresh(true);
       if (
         change.type === 'events' &&
         change.fromIndex > 0 &&
-        !change.events.some((e) => e.kind.startsWith('execution:'))
+        !change.events.some((e) => familyOf(e.kind)?.name === 'execution')
       )
         return;
       if (this.signatureOf(store) !== this.sessionsSignature) this.scheduleRefresh(false);

@@ -51,6 +51,15 @@ describe('journal written by release 0.1.0', () => {
       );
       assert.deepEqual(native.filesChanged, ['src/greeting.js']);
       assert.equal(native.error, 'validation failed');
+      // Slices that release did not have are derived again from the events on reload.
+      assert.deepEqual(
+        native.checks?.map((c) => `${c.name}:${c.status}:${c.exitCode}`),
+        ['unit tests:failed:1'],
+      );
+      assert.deepEqual(
+        native.agents?.map((a) => `${a.id}:${a.role}:${a.status}:${a.durationMs}`),
+        ['a1:coder:completed:2500'],
+      );
 
       const legacy = store.get('do_20251116_153316_856369b4');
       assert.ok(legacy);
