@@ -1,7 +1,7 @@
 // `npm test`: every test layer in order, stopping at the first failure, with a summary at the end.
 //   npm test                          all layers
 //   npm test -- unit webview          only these layers (builds/provisioning they need still run)
-// Layers: static (typecheck + lint + format), unit, webview, integration, e2e. See test/README.md.
+// Layers: static (typecheck + lint + format + package), unit, webview, integration, e2e. See test/README.md.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -28,6 +28,13 @@ const steps = [
     name: 'format',
     layers: ['static'],
     command: [bin('prettier'), '--check', '--log-level', 'warn', '.'],
+    timeoutMs: 5 * MINUTE,
+  },
+  // The package as vsce makes it (warnings, file list), the icon against its SVG, the changelog's version.
+  {
+    name: 'package',
+    layers: ['static'],
+    command: [bin('mocha'), '--no-config', '--node-option', 'import=tsx', '--exit', 'test/static/**/*.test.ts'],
     timeoutMs: 5 * MINUTE,
   },
   { name: 'unit', layers: ['unit'], command: [bin('mocha')], timeoutMs: 5 * MINUTE },
