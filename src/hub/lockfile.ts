@@ -2,20 +2,10 @@
 // reporter needs to connect (port, token). The token makes it a secret: the folder is created 0700
 // and the file 0600 in the same system call that creates it (exclusive create), never chmod-ed
 // afterwards, so there is no moment where another user could read it.
-import {
-  chmodSync,
-  closeSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { readUntrustedFileSync } from '../files/safe-read';
 import { LockFile, PROTOCOL_VERSION } from '../protocol';
 
 /** $SHANNON_IDE_DIR, else ~/.shannon/ide. */
@@ -89,30 +79,28 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-/**
- * Read a lock file, unless another user could have written it: it must belong to us and not be
- * writable by group or others (else `foreign` says why). Checked on the open descriptor, so the
- * file cannot be swapped between the check and the read.
- */
-function readOwnFile(file: string): { text: string; foreign?: string } {
-  const fd = openSync(file, 'r');
-  try {
-    const stat = fstatSync(fd);
-    const uid = currentUid();
-    if (uid !== undefined && stat.uid !== uid)
-      return { text: '', foreign: `ignored: owned by another user (uid ${stat.uid})` };
-    if (uid !== undefined && (stat.mode & 0o022) !== 0)
-      return { text: '', foreign: `ignored: writable by other users (mode ${(stat.mode & 0o777).toString(8)})` };
-    const buffer = Buffer.alloc(Math.min(stat.size, MAX_LOCK_FILE_BYTES));
-    const length = readSync(fd, buffer, 0, buffer.length, 0);
-    return { text: buffer.subarray(0, length).toString('utf8') };
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** A lock file is a few hundred bytes; anything far larger is not one of ours. */
-const MAX_LOCK_FILE_BYTES = 64 * 1024;
+export const MAX_LOCK_FILE_BYTES = 64 * 1024;
+
+/**
+ * Read a lock file, unless another user could have written it: it must be a regular file (a FIFO
+ * named `*.json` would otherwise block every `shannon-hub status` and `run`), belong to us and not
+ * be writable by group or others, and stay under MAX_LOCK_FILE_BYTES. Checked on the descriptor
+ * opened without blocking and without following a symlink (src/files/safe-read.ts).
+ */
+function readOwnFile(file: string): { text: string } | { skip: string } {
+  const read = readUntrustedFileSync(file, {
+    maxBytes: MAX_LOCK_FILE_BYTES,
+    owner: 'current-user',
+    privateToOwner: true,
+  });
+  if (read.ok) return { text: read.text };
+  const foreign = read.problem === 'foreign-owner' || read.problem === 'writable-by-others';
+  // Someone else's file is "ignored"; a file we cannot use for another reason is "unreadable".
+  return {
+    skip: `${foreign ? 'ignored' : 'unreadable'}: ${read.reason.replace(/^belongs to/, 'owned by').replace(/^is writable/, 'writable')}`,
+  };
+}
 
 export interface FoundLockFile extends LockFile {
   /** Where it was read from. */
@@ -139,12 +127,12 @@ export function readLockFiles(
     const file = join(dir, name);
     let json: unknown;
     try {
-      const { text, foreign } = readOwnFile(file);
-      if (foreign) {
-        onSkip?.(file, foreign);
+      const read = readOwnFile(file);
+      if ('skip' in read) {
+        onSkip?.(file, read.skip);
         continue;
       }
-      json = JSON.parse(text);
+      json = JSON.parse(read.text);
     } catch (error) {
       onSkip?.(file, `unreadable: ${(error as Error).message}`);
       continue;
