@@ -2,11 +2,12 @@
 // (when enabled) the legacy Socket.IO endpoint into one disposable object. The extension calls it
 // on activation; `shannon-hub serve` calls it headless.
 import type { ControlCommand } from '../protocol/wire';
-import type { HubStatus } from '../protocol/session';
+import type { HubStatus, LegacyListenMode } from '../protocol/session';
 import { createToken } from './auth';
 import { Journal } from './journal';
-import { startLegacyEndpoint } from './legacy';
-import { removeLockFile, writeLockFile } from './lockfile';
+import type { LegacyEventSink } from './legacy';
+import { LegacyPort, type LegacyNeed } from './legacy-port';
+import { removeLockFile, replaceLockFile, writeLockFile, type LockFileInput } from './lockfile';
 import { silentLogger, type HubLogger } from './logger';
 import {
   DEFAULT_LOST_GRACE_MS,
@@ -33,7 +34,11 @@ export interface HubOptions {
   lostGraceMs?: number;
   /** How long a session whose reporter closed with CloseCode.reporterPaused may stay silent. */
   pausedGraceMs?: number;
-  legacy?: { enabled: boolean; port: number };
+  /**
+   * The legacy endpoint for today's CLI. `mode` auto listens only while a run needs it (see
+   * src/hub/legacy-port.ts); without `mode`, `enabled` true means always and false means off.
+   */
+  legacy?: { enabled?: boolean; mode?: LegacyListenMode; port: number; graceMs?: number; retryMs?: number };
   /** Write a discovery lock file (dir defaults to $SHANNON_IDE_DIR or ~/.shannon/ide); none when omitted. */
   lockFile?: { dir?: string; workspaceFolders: string[] };
   log?: HubLogger;
@@ -52,14 +57,16 @@ export interface Hub {
   onStatusChange(listener: (status: HubStatus) => void): { dispose(): void };
   /** false when no connected reporter of that session declared the capability */
   sendControl(sessionId: string, command: ControlCommand): boolean;
+  /** The legacy port: runs tell it when they need today's CLI endpoint and when they ended. */
+  legacy: {
+    need(id: string, need: LegacyNeed): Promise<void>;
+    release(id: string): void;
+  };
   dispose(): Promise<void>;
 }
 
-/** What startHub needs from the legacy endpoint (src/hub/legacy.ts). */
-interface LegacyHandle {
-  status(): HubStatus['legacy'];
-  close(): Promise<void>;
-}
+/** Claimed sessions are kept at most this many (oldest forgotten first). */
+const MAX_CLAIMED_SESSIONS = 64;
 
 export async function startHub(options: HubOptions): Promise<Hub> {
   const log = options.log ?? silentLogger;
@@ -85,8 +92,40 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     store.restore(restored);
   }
 
+  // Sessions another window claimed (a run it started while this hub holds the legacy port): their
+  // legacy events go to a separate store that only the claiming connection is fed from, so this
+  // window neither shows, follows nor notifies them.
+  const relay = new SessionStore({ lostGraceMs: options.lostGraceMs ?? DEFAULT_LOST_GRACE_MS, log });
+  const claimed = new Set<string>();
+  const sinkFor = (sessionId: string) => (claimed.has(sessionId) ? relay : store);
+  const legacySink: LegacyEventSink = {
+    append: (sessionId, ...rest) => sinkFor(sessionId).append(sessionId, ...rest),
+    setReporter: (sessionId, connection) => sinkFor(sessionId).setReporter(sessionId, connection),
+    get: (sessionId) => sinkFor(sessionId).get(sessionId),
+  };
+  let legacyPort: LegacyPort | undefined;
+  let claimCount = 0;
+
   const token = createToken();
-  const server = new HubServer({ store, token, log, version, limits: options.limits });
+  const server = new HubServer({
+    store,
+    token,
+    log,
+    version,
+    limits: options.limits,
+    claims: {
+      relay,
+      claim(sessionId, client) {
+        claimed.delete(sessionId);
+        claimed.add(sessionId);
+        if (claimed.size > MAX_CLAIMED_SESSIONS) claimed.delete(claimed.values().next().value!);
+        const id = `claim:${sessionId}:${++claimCount}`;
+        log.info(`legacy port: ${client.name} (pid ${client.pid}) claimed session ${sessionId}`);
+        void legacyPort?.need(id, { label: `${sessionId} (claimed by pid ${client.pid})`, keepOnly: true });
+        return { dispose: () => legacyPort?.release(id) };
+      },
+    },
+  });
   let port: number;
   try {
     port = await server.listen(options.host ?? '127.0.0.1', options.port ?? 0);
@@ -99,15 +138,18 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   log.info(`hub listening on ${url}${options.journalDir ? `, journal ${options.journalDir}` : ''}`);
 
   let lockFilePath: string | undefined;
+  let lockInput: LockFileInput | undefined;
   if (options.lockFile) {
     try {
-      lockFilePath = writeLockFile({
+      lockInput = {
         dir: options.lockFile.dir,
         port,
         token,
         url,
         workspaceFolders: options.lockFile.workspaceFolders,
-      });
+        createdAt: new Date().toISOString(),
+      };
+      lockFilePath = writeLockFile(lockInput);
       log.info(`lock file ${lockFilePath}`);
     } catch (error) {
       // The hub still works for terminals that get the URL and token through the environment.
@@ -116,7 +158,6 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   }
 
   let state: HubStatus['state'] = 'running';
-  let legacy: LegacyHandle | undefined;
   const statusListeners = new Set<(status: HubStatus) => void>();
   // The legacy endpoint's counts can change with every request (a misbehaving client may send
   // thousands): listeners hear about them at most every STATUS_COALESCE_MS.
@@ -135,7 +176,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       url,
       state,
       clients: server.clientCount,
-      legacy: legacy?.status() ?? { state: 'disabled', port: options.legacy?.port ?? 8000 },
+      legacy: legacyPort?.status() ?? { state: 'disabled', port: options.legacy?.port ?? 8000 },
     };
     if (lockFilePath) current.lockFile = lockFilePath;
     return current;
@@ -147,8 +188,33 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   server.onClientsChange(notify);
 
   // Today's Shannon CLI (Socket.IO cli_event). Never throws for a busy port: status() says so.
-  if (options.legacy?.enabled)
-    legacy = await startLegacyEndpoint({ port: options.legacy.port, store, log, onStatusChange: notifySoon });
+  const legacyMode: LegacyListenMode = options.legacy?.mode ?? (options.legacy?.enabled ? 'always' : 'off');
+  if (options.legacy && legacyMode !== 'off') {
+    const lockDir = options.lockFile?.dir;
+    legacyPort = new LegacyPort({
+      mode: legacyMode,
+      port: options.legacy.port,
+      sink: legacySink,
+      store,
+      log,
+      graceMs: options.legacy.graceMs,
+      retryMs: options.legacy.retryMs,
+      lockDir,
+      ownLockFile: () => lockFilePath,
+      version,
+      onStatusChange: notifySoon,
+      onListeningChange: (listening) => {
+        if (!lockFilePath || !lockInput || state === 'stopped') return;
+        lockInput = { ...lockInput, legacyPort: listening ? legacyPort?.status().port : undefined };
+        try {
+          replaceLockFile(lockFilePath, lockInput);
+        } catch (error) {
+          log.warn(`could not update the lock file: ${(error as Error).message}`);
+        }
+      },
+    });
+    await legacyPort.start();
+  }
 
   let disposing: Promise<void> | undefined;
   const dispose = (): Promise<void> => {
@@ -156,10 +222,11 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       state = 'stopped';
       clearTimeout(statusTimer);
       await server.close();
-      await legacy
+      await legacyPort
         ?.close()
         .catch((error: unknown) => log.warn(`legacy endpoint close failed: ${(error as Error).message}`));
       store.dispose();
+      relay.dispose();
       await journal?.close();
       if (lockFilePath) removeLockFile(lockFilePath);
       log.info('hub stopped');
@@ -181,6 +248,10 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       return { dispose: () => statusListeners.delete(listener) };
     },
     sendControl: (sessionId, command) => server.sendControl(sessionId, command),
+    legacy: {
+      need: (id, need) => legacyPort?.need(id, need) ?? Promise.resolve(),
+      release: (id) => legacyPort?.release(id),
+    },
     dispose,
   };
 }

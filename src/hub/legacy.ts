@@ -39,6 +39,8 @@ export interface LegacyEndpointOptions {
   maxPayloadBytes?: number;
   /** Called when status() would read differently (refusal and malformed counts); may be called often. */
   onStatusChange?: () => void;
+  /** A busy port is not logged: the caller retries and reports who holds it (src/hub/legacy-port.ts). */
+  quietWhenBusy?: boolean;
 }
 
 export interface LegacyCounters {
@@ -250,7 +252,7 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
       state = 'failed';
       failureMessage = `The legacy endpoint could not listen on 127.0.0.1:${options.port}: ${(error as Error).message}`;
     }
-    log.warn(failureMessage);
+    if (state !== 'port-in-use' || !options.quietWhenBusy) log.warn(failureMessage);
     io.engine.close();
   }
   // After listening, a server error must never take the extension host down.

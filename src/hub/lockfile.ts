@@ -2,7 +2,7 @@
 // reporter needs to connect (port, token). The token makes it a secret: the folder is created 0700
 // and the file 0600 in the same system call that creates it (exclusive create), never chmod-ed
 // afterwards, so there is no moment where another user could read it.
-import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readUntrustedFileSync } from '../files/safe-read';
@@ -20,6 +20,10 @@ export interface LockFileInput {
   url: string;
   workspaceFolders: string[];
   pid?: number;
+  /** Set while this hub listens on the legacy port (other windows claim their runs here). */
+  legacyPort?: number;
+  /** Kept when the file is rewritten; defaults to now. */
+  createdAt?: string;
 }
 
 /** The current user's id, where the platform has one (not on Windows, where ACLs apply instead). */
@@ -47,6 +51,11 @@ export function writeLockFile(input: LockFileInput): string {
   const pid = input.pid ?? process.pid;
   secureLockDir(dir);
   const path = join(dir, `${pid}-${input.port}.json`);
+  writeExclusive(path, lockFileContent(input, pid));
+  return path;
+}
+
+function lockFileContent(input: LockFileInput, pid: number): LockFile {
   const content: LockFile = {
     port: input.port,
     pid,
@@ -54,15 +63,36 @@ export function writeLockFile(input: LockFileInput): string {
     url: input.url,
     workspaceFolders: input.workspaceFolders,
     protocol: PROTOCOL_VERSION,
-    createdAt: new Date().toISOString(),
+    createdAt: input.createdAt ?? new Date().toISOString(),
   };
+  if (input.legacyPort !== undefined) content.legacyPort = input.legacyPort;
+  return content;
+}
+
+/** Create a new file with mode 0600 in the same call (never a moment with looser permissions). */
+function writeExclusive(path: string, content: LockFile): void {
   const fd = openSync(path, 'wx', 0o600);
   try {
     writeSync(fd, JSON.stringify(content, null, 2) + '\n');
   } finally {
     closeSync(fd);
   }
-  return path;
+}
+
+/**
+ * Rewrite an existing lock file (e.g. when the hub starts or stops holding the legacy port): the
+ * new content goes to a fresh 0600 file beside it, which then replaces it in one rename, so a
+ * reader sees either the old or the new file, never a half-written one.
+ */
+export function replaceLockFile(path: string, input: LockFileInput): void {
+  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  writeExclusive(temporary, lockFileContent(input, input.pid ?? process.pid));
+  try {
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 export function removeLockFile(path: string): void {

@@ -91,6 +91,10 @@ interface Connection {
   acksScheduled: boolean;
   /** The highest ack sent per session (acks never go backwards). */
   ackedSeqs: Map<string, number>;
+  /** A claiming subscriber is fed from the claims' relay store instead of the hub's own. */
+  feedStore?: SessionStore;
+  /** Ends the claim's hold on the legacy port when the connection closes. */
+  claim?: { dispose(): void };
 }
 
 export interface HubServerOptions {
@@ -99,6 +103,14 @@ export interface HubServerOptions {
   log: HubLogger;
   version: string;
   limits?: Partial<ServerLimits>;
+  /** Lets another window claim a session's legacy events (src/hub/legacy-port.ts); none when omitted. */
+  claims?: ClaimRegistry;
+}
+
+/** Where claimed sessions live and how a claim is registered (the hub wires it to the legacy port). */
+export interface ClaimRegistry {
+  relay: SessionStore;
+  claim(sessionId: string, client: { name: string; pid: number }): { dispose(): void };
 }
 
 export class HubServer {
@@ -113,6 +125,8 @@ export class HubServer {
   private readonly reportersBySession = new Map<string, Set<Connection>>();
   private readonly clientListeners = new Set<() => void>();
   private readonly storeSubscription: { dispose(): void };
+  private readonly relaySubscription: { dispose(): void } | undefined;
+  private readonly claims: ClaimRegistry | undefined;
   private port = 0;
   private upgrading = 0;
   /** Refused upgrades so far: logged in full at first, then throttled (see log-throttle.ts). */
@@ -142,7 +156,10 @@ export class HubServer {
       ),
     );
     this.http.on('clientError', (_error, socket) => socket.destroy());
-    this.storeSubscription = this.store.subscribe((change) => this.onStoreChange(change));
+    this.storeSubscription = this.store.subscribe((change) => this.onStoreChange(change, this.store));
+    this.claims = options.claims;
+    const relay = options.claims?.relay;
+    this.relaySubscription = relay?.subscribe((change) => this.onStoreChange(change, relay));
   }
 
   listen(host: string, port: number): Promise<number> {
@@ -185,6 +202,7 @@ export class HubServer {
     if (this.closed) return;
     this.closed = true;
     this.storeSubscription.dispose();
+    this.relaySubscription?.dispose();
     const closing = [...this.connections].map(
       (conn) =>
         new Promise<void>((resolve) => {
@@ -296,6 +314,7 @@ export class HubServer {
     clearTimeout(conn.helloTimer);
     conn.closing = true;
     conn.cursors.clear();
+    conn.claim?.dispose();
     this.log.info(
       `connection #${conn.id} closed (${code}${reason ? ` ${reason}` : ''}); ${this.connections.size} open`,
     );
@@ -365,6 +384,14 @@ export class HubServer {
       this.log.info(
         `connection #${conn.id}: hello from ${client} as ${frame.role}${frame.sessionId ? ` for session ${frame.sessionId}` : ''}`,
       );
+      if (frame.claim) {
+        if (frame.role !== 'subscriber' || !frame.sessionId || !this.claims) {
+          const why = !this.claims ? 'this hub takes no claims' : 'a claim needs role "subscriber" and a sessionId';
+          return this.reply(conn, 'bad_frame', why);
+        }
+        conn.feedStore = this.claims.relay;
+        conn.claim = this.claims.claim(frame.sessionId, frame.client);
+      }
       if (frame.role === 'subscriber') return this.startFeed(conn, frame.sessionId);
       const welcome: HubFrame = { type: 'welcome', protocol: PROTOCOL_VERSION, hub: { version: this.version } };
       if (frame.sessionId) {
@@ -473,24 +500,25 @@ export class HubServer {
 
   private startFeed(conn: Connection, sessionId: string | undefined): void {
     conn.scope = sessionId;
+    const store = conn.feedStore ?? this.store;
     const welcome: HubFrame = { type: 'welcome', protocol: PROTOCOL_VERSION, hub: { version: this.version } };
     if (sessionId) {
       welcome.sessionId = sessionId;
-      welcome.lastSeq = this.store.get(sessionId)?.lastSeq ?? 0;
+      welcome.lastSeq = store.get(sessionId)?.lastSeq ?? 0;
     }
     this.send(conn, welcome);
     // Replay oldest session first, from the first event; live events continue from the same cursors.
-    const sessions = this.store.list().reverse();
+    const sessions = store.list().reverse();
     for (const session of sessions) {
       if (!sessionId || session.id === sessionId) conn.cursors.set(session.id, 0);
     }
     this.scheduleFeed(conn, 0);
   }
 
-  private onStoreChange(change: StoreChange): void {
+  private onStoreChange(change: StoreChange, from: SessionStore): void {
     if (change.type === 'session') return;
     for (const conn of this.connections) {
-      if (conn.role !== 'subscriber' || conn.closing) continue;
+      if (conn.role !== 'subscriber' || conn.closing || (conn.feedStore ?? this.store) !== from) continue;
       if (change.type === 'removed') {
         for (const id of change.sessionIds) conn.cursors.delete(id);
       } else if (!conn.scope || conn.scope === change.sessionId) {
@@ -514,15 +542,16 @@ export class HubServer {
 
   private feed(conn: Connection): void {
     if (conn.closing) return;
+    const store = conn.feedStore ?? this.store;
     for (const [sessionId, sent] of conn.cursors) {
-      const total = this.store.get(sessionId)?.eventCount ?? 0;
+      const total = store.get(sessionId)?.eventCount ?? 0;
       let cursor = sent;
       while (cursor < total) {
         if (conn.socket.bufferedAmount > this.limits.subscriberHighWaterBytes) {
           conn.cursors.set(sessionId, cursor);
           return this.scheduleFeed(conn, SUBSCRIBER_RETRY_MS); // backpressure: wait for the peer to read
         }
-        const events = this.store.events(sessionId, cursor, Math.min(cursor + this.limits.storedChunkEvents, total));
+        const events = store.events(sessionId, cursor, Math.min(cursor + this.limits.storedChunkEvents, total));
         if (events.length === 0) break;
         this.send(conn, { type: 'stored', events });
         if (conn.closing) return;

@@ -12,5 +12,7 @@ export const LockFile = z.object({
   workspaceFolders: z.array(z.string()),
   protocol: z.literal(PROTOCOL_VERSION),
   createdAt: IsoTimestamp,
+  /** Present while this hub listens on the legacy port: other windows claim their runs here. */
+  legacyPort: z.number().int().min(1).max(65535).optional(),
 });
 export type LockFile = z.infer<typeof LockFile>;

@@ -49,15 +49,39 @@ export const SessionSummary = z.object({
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
 
+/** `shannon.legacy.listen`: auto listens only while a run needs it. */
+export const LegacyListenMode = z.enum(['auto', 'always', 'off']);
+export type LegacyListenMode = z.infer<typeof LegacyListenMode>;
+
+export const PortHolder = z.object({
+  pid: z.number().int().positive().optional(),
+  /** The holder's command line (bounded), when the operating system tells. */
+  command: z.string().optional(),
+  /** Set when the holder is another VS Code window's Shannon hub (from its lock file). */
+  workspaceFolders: z.array(z.string()).optional(),
+  lockFile: z.string().optional(),
+});
+export type PortHolder = z.infer<typeof PortHolder>;
+
 export const HubStatus = z.object({
   url: z.string().optional(),
   state: z.enum(['starting', 'running', 'failed', 'stopped']),
   clients: z.number().int().nonnegative(),
   error: z.string().optional(),
   legacy: z.object({
-    state: z.enum(['disabled', 'listening', 'port-in-use', 'failed']),
+    /**
+     * disabled: off by setting; idle: auto mode, no run needs it; listening; held-by-window: another
+     * VS Code window's hub holds the port (runs are claimed there); port-in-use: another program
+     * holds it; failed: it could not listen for another reason.
+     */
+    state: z.enum(['disabled', 'idle', 'listening', 'held-by-window', 'port-in-use', 'failed']),
+    mode: LegacyListenMode.optional(),
     port: z.number().int(),
     message: z.string().optional(),
+    /** The runs that need the endpoint now (labels such as the session id or the command). */
+    runs: z.array(z.string()).optional(),
+    /** Who holds the port (held-by-window, port-in-use), as far as the operating system tells. */
+    holder: PortHolder.optional(),
   }),
   lockFile: z.string().optional(),
 });

@@ -48,6 +48,12 @@ export const Hello = z.object({
   }),
   sessionId: SessionId.optional(),
   capabilities: z.array(Capability).max(3).optional(),
+  /**
+   * Subscribers only, with sessionId: claim that session at this hub. Its legacy (Socket.IO)
+   * events are then kept apart from this hub's own sessions and fed to this connection only, for
+   * a run started in another window while this hub holds the legacy port.
+   */
+  claim: z.boolean().optional(),
 });
 export type Hello = z.infer<typeof Hello>;
 
