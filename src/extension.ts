@@ -7,6 +7,7 @@ import { registerCheckpoints, type CheckpointsApi } from './vscode/checkpoint-co
 import { registerCommands } from './vscode/commands';
 import { DoCommand } from './vscode/do-command';
 import { HubService } from './vscode/hub-service';
+import { LegacyDemand } from './vscode/legacy-demand';
 import { createLogChannel, errorText } from './vscode/log';
 import { registerMonitor } from './vscode/monitor-view';
 import { SessionFollower } from './vscode/session-follower';
@@ -28,6 +29,8 @@ export interface ShannonExtensionApi {
   notifications(): readonly { sessionId: string; state: string; message: string }[];
   /** The Checkpoints tree and its view; undefined if it could not be registered. */
   checkpoints: CheckpointsApi | undefined;
+  /** Milliseconds from each Shannon command's shell-execution start to the legacy port's answer. */
+  legacyListenLatencies(): readonly number[];
 }
 
 let hubService: HubService | undefined;
@@ -38,13 +41,15 @@ export function activate(context: vscode.ExtensionContext): ShannonExtensionApi 
   const service = new HubService(context, log);
   hubService = service;
   const runner = new TerminalRunner(log);
-  const doCommand = new DoCommand(context, service, runner, log);
+  const legacyDemand = new LegacyDemand(service, log);
+  const doCommand = new DoCommand(context, service, runner, log, legacyDemand);
   const follower = new SessionFollower(service, runner, log);
   context.subscriptions.push(
     log,
     service,
     service.watchStartupSettings(),
     runner,
+    legacyDemand,
     doCommand,
     follower,
     ...registerCommands({ doCommand, hubService: service, runner, log }),
@@ -82,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): ShannonExtensionApi 
     terminalFor: (sessionId) => runner.terminalFor(sessionId),
     notifications: () => follower.notifications.shown,
     checkpoints,
+    legacyListenLatencies: () => [...legacyDemand.listenLatencies],
   };
 }
 

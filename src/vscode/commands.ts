@@ -10,6 +10,7 @@ import type { HubStatus } from '../protocol/session';
 import { FINAL_STATES } from '../protocol/session';
 import type { DoArguments, DoCommand } from './do-command';
 import type { HubService } from './hub-service';
+import { legacyHolderText, legacyStateLabel } from './session-presentation';
 import type { TerminalRunner } from './terminal-runner';
 
 export const MONITOR_FOCUS_COMMAND = 'shannon.monitor.focus';
@@ -106,12 +107,22 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
       { label: `$(radio-tower) Hub: ${status.state}`, detail: status.url ?? status.error, copy: status.url },
       { label: `$(plug) Connected clients: ${status.clients}` },
       {
-        label: `$(history) Legacy endpoint: ${status.legacy.state}`,
+        label: `$(history) Legacy endpoint: ${legacyStateLabel(status.legacy)}`,
         detail:
           status.legacy.state === 'disabled'
-            ? 'shannon.legacy.enabled is off'
-            : `127.0.0.1:${status.legacy.port}${status.legacy.message ? ` - ${status.legacy.message}` : ''}`,
+            ? 'shannon.legacy.listen is off'
+            : `127.0.0.1:${status.legacy.port}${status.legacy.mode ? ` (${status.legacy.mode})` : ''}${status.legacy.message ? ` - ${status.legacy.message}` : ''}`,
+        copy: status.legacy.message,
       },
+      ...(legacyHolderText(status.legacy)
+        ? [
+            {
+              label: `$(person) Port ${status.legacy.port} held by`,
+              detail: legacyHolderText(status.legacy),
+              copy: legacyHolderText(status.legacy),
+            },
+          ]
+        : []),
       { label: `$(file) Lock file`, detail: status.lockFile ?? 'none', copy: status.lockFile },
       { label: '$(output) Show the Shannon log', run: () => log.show() },
     ];

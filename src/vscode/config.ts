@@ -2,6 +2,7 @@
 // configuration itself, and a changed setting should apply to the next Shannon: Do at once).
 import * as vscode from 'vscode';
 import { DEFAULT_CLI_ARGS } from '../cli/args-template';
+import type { LegacyListenMode } from '../protocol/session';
 
 export const CONFIG_SECTION = 'shannon';
 
@@ -9,7 +10,7 @@ export interface ShannonConfig {
   cliPath: string;
   cliArgs: string[];
   connectTimeoutMs: number;
-  legacy: { enabled: boolean; port: number };
+  legacy: { mode: LegacyListenMode; port: number };
   notificationsEnabled: boolean;
   history: { maxSessions: number; maxBytes: number };
   hubPort: number;
@@ -27,6 +28,21 @@ function positive(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
+const LISTEN_MODES: readonly LegacyListenMode[] = ['auto', 'always', 'off'];
+
+/**
+ * `shannon.legacy.listen` when the user set it anywhere; otherwise the deprecated
+ * `shannon.legacy.enabled: false` still means off, and everything else the default, auto.
+ */
+function legacyListenMode(config: vscode.WorkspaceConfiguration): LegacyListenMode {
+  const listen = config.inspect<string>('legacy.listen');
+  const explicit = listen?.workspaceFolderValue ?? listen?.workspaceValue ?? listen?.globalValue;
+  if (LISTEN_MODES.includes(explicit as LegacyListenMode)) return explicit as LegacyListenMode;
+  if (config.get<boolean>('legacy.enabled') === false) return 'off';
+  const value = config.get<string>('legacy.listen');
+  return LISTEN_MODES.includes(value as LegacyListenMode) ? (value as LegacyListenMode) : 'auto';
+}
+
 export function readConfig(): ShannonConfig {
   const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
   const cliPath = config.get<string>('cli.path');
@@ -35,7 +51,7 @@ export function readConfig(): ShannonConfig {
     cliArgs: stringArray(config.get('cli.args')) ?? [...DEFAULT_CLI_ARGS],
     connectTimeoutMs: positive(config.get('connectTimeout'), 15) * 1000,
     legacy: {
-      enabled: config.get<boolean>('legacy.enabled') !== false,
+      mode: legacyListenMode(config),
       port: portNumber(config.get('legacy.port'), 8000),
     },
     notificationsEnabled: config.get<boolean>('notifications.enabled') !== false,

@@ -10,6 +10,7 @@ import { FINAL_STATES } from '../protocol/session';
 import { makeSessionId } from '../reporter/session-id';
 import { readConfig, terminalEnvPathSetting } from './config';
 import type { HubService } from './hub-service';
+import type { LegacyDemand } from './legacy-demand';
 import { errorText } from './log';
 import type { CommandEnd, TerminalRunner } from './terminal-runner';
 
@@ -36,6 +37,7 @@ export class DoCommand implements vscode.Disposable {
     private readonly hubService: HubService,
     private readonly runner: TerminalRunner,
     private readonly log: vscode.LogOutputChannel,
+    private readonly legacyDemand?: LegacyDemand,
   ) {
     this.subscriptions.push(runner.onDidEndCommand((end) => this.onCommandEnded(end)));
   }
@@ -93,6 +95,8 @@ export class DoCommand implements vscode.Disposable {
       .executeCommand('shannon.monitor.focus')
       .then(undefined, (error) => this.log.debug(`do: could not reveal the Monitor: ${errorText(error)}`));
 
+    // Today's CLI connects to the legacy port once, about a second after it starts: open it first.
+    await this.legacyDemand?.needForSession(sessionId);
     try {
       await this.runner.run({ sessionId, executable, args: expanded.args, cwd: folder?.uri });
     } catch (error) {
@@ -177,6 +181,7 @@ export class DoCommand implements vscode.Disposable {
   }
 
   private onCommandEnded(end: CommandEnd): void {
+    this.legacyDemand?.releaseSession(end.sessionId);
     this.later(FINAL_EVENT_GRACE_MS, () => {
       const store = this.hubService.current?.store;
       const session = store?.get(end.sessionId);

@@ -57,13 +57,15 @@ export class HubService implements vscode.Disposable {
       clients: 0,
       error: this.startFailure,
       // The legacy endpoint starts with the hub: until then it is not listening.
-      legacy: legacy.enabled
-        ? {
-            state: state === 'failed' ? 'failed' : 'disabled',
-            port: legacy.port,
-            message: state === 'starting' ? 'starts with the hub' : 'the hub is not running',
-          }
-        : { state: 'disabled', port: legacy.port },
+      legacy:
+        legacy.mode !== 'off'
+          ? {
+              state: state === 'failed' ? 'failed' : 'disabled',
+              mode: legacy.mode,
+              port: legacy.port,
+              message: state === 'starting' ? 'starts with the hub' : 'the hub is not running',
+            }
+          : { state: 'disabled', mode: legacy.mode, port: legacy.port },
     };
   }
 

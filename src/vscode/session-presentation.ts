@@ -56,6 +56,31 @@ function sessionText(session: SessionSummary | undefined): { text: string; tone:
   }
 }
 
+const LEGACY_STATE_LABELS: Record<HubStatus['legacy']['state'], string> = {
+  disabled: 'off',
+  idle: 'idle (waiting for a run)',
+  listening: 'listening',
+  'held-by-window': 'held by another VS Code window',
+  'port-in-use': 'blocked by another program',
+  failed: 'failed',
+};
+
+/** "listening for do_…", "blocked by another program", … (the legacy endpoint in a few words). */
+export function legacyStateLabel(legacy: HubStatus['legacy']): string {
+  const label = LEGACY_STATE_LABELS[legacy.state] ?? legacy.state;
+  return legacy.state === 'listening' && legacy.runs?.length ? `${label} for ${legacy.runs.join(', ')}` : label;
+}
+
+/** Who holds the legacy port, as one line (pid and command line, or the other window's folders). */
+export function legacyHolderText(legacy: HubStatus['legacy']): string | undefined {
+  const holder = legacy.holder;
+  if (!holder) return undefined;
+  if (holder.workspaceFolders) {
+    return `Shannon hub of the window with ${holder.workspaceFolders.join(', ') || 'no folder'} (pid ${holder.pid ?? '?'})`;
+  }
+  return `${holder.command ?? 'unknown command'}${holder.pid ? ` (pid ${holder.pid})` : ''}`;
+}
+
 function hubLines(hub: HubStatus): string[] {
   const lines = [
     `Hub: ${hub.state}${hub.url ? ` at \`${hub.url}\`` : ''}, ${hub.clients} client${hub.clients === 1 ? '' : 's'}`,
@@ -65,9 +90,14 @@ function hubLines(hub: HubStatus): string[] {
   lines.push(
     legacy.state === 'disabled'
       ? 'Legacy endpoint: off'
-      : `Legacy endpoint (port ${legacy.port}): ${legacy.state}${legacy.message ? ` (${escapeMarkdown(legacy.message)})` : ''}`,
+      : `Legacy endpoint (port ${legacy.port}${legacy.mode ? `, ${legacy.mode}` : ''}): ${escapeMarkdown(legacyStateLabel(legacy))}${legacy.message ? ` (${escapeMarkdown(legacy.message)})` : ''}`,
   );
   return lines;
+}
+
+/** A run needs the legacy port and another program holds it: the status bar says so itself. */
+function blockedRun(hub: HubStatus): boolean {
+  return hub.legacy.state === 'port-in-use' && (hub.legacy.runs?.length ?? 0) > 0;
 }
 
 export function presentStatus(session: SessionSummary | undefined, hub: HubStatus): StatusPresentation {
@@ -81,6 +111,13 @@ export function presentStatus(session: SessionSummary | undefined, hub: HubStatu
     lines.push('**Shannon**: no session yet. Run *Shannon: Do* to start one.');
   }
   lines.push(...hubLines(hub), '', 'Click to show the Shannon Monitor.');
+  if (blockedRun(hub)) {
+    return {
+      text: `$(warning) Shannon: port ${hub.legacy.port} blocked`,
+      tooltip: lines.join('\n\n'),
+      tone: 'warning',
+    };
+  }
   return { text, tooltip: lines.join('\n\n'), tone: hub.state === 'failed' ? 'error' : tone };
 }
 

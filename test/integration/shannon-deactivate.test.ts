@@ -25,11 +25,14 @@ function canConnect(port: number): Promise<boolean> {
 suite('deactivate', () => {
   test('stops the hub and the legacy endpoint and removes the lock file', async () => {
     const hub = await (await extensionApi()).hub;
+    // In "auto" the legacy port is open only while a run needs it: make one need it.
+    await hub.legacy.need('deactivate-test', { label: 'the deactivate test' });
     const status = hub.status();
     assert.ok(status.lockFile && existsSync(status.lockFile), 'the hub should have written its lock file');
     assert.equal(await canConnect(hub.port), true, 'the hub should be listening');
     const legacyListening = status.legacy.state === 'listening';
-    if (legacyListening) assert.equal(await canConnect(status.legacy.port), true);
+    assert.ok(legacyListening, `the legacy endpoint is ${status.legacy.state}: ${status.legacy.message ?? ''}`);
+    assert.equal(await canConnect(status.legacy.port), true);
 
     // The extension host loaded dist/extension.js with Node's require: the same module instance.
     const main = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'extension.js');

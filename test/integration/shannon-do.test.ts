@@ -430,8 +430,12 @@ suite('Shannon: Do', () => {
   });
 
   test('a legacy (Socket.IO cli_event) CLI started by Shannon: Do is followed too', async () => {
+    // shannon.legacy.listen "auto": idle until Shannon: Do starts the CLI, which opens the port first.
     const legacy = hub.status().legacy;
-    assert.equal(legacy.state, 'listening', `the legacy endpoint is ${legacy.state}: ${legacy.message ?? ''}`);
+    assert.ok(
+      legacy.state === 'idle' || legacy.state === 'listening',
+      `the legacy endpoint is ${legacy.state}: ${legacy.message ?? ''}`,
+    );
     const record = recordFile('legacy');
     await configure({
       'shannon.cli.path': fixtureCli('legacy'),

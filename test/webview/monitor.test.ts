@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../harness/browser.mjs';
 import type { WebviewToHost } from '../../src/protocol/webview';
+import type { HubStatus } from '../../src/protocol/session';
 import { SESSION_ID, delta, event, hubStatus, logEvents, realisticRun, session, snapshot } from './fixtures';
 import { MonitorPage, MonitorTestServer, buildProductionBundle } from './monitor-page';
 
@@ -382,7 +383,14 @@ describe('Monitor webview (Chromium, production bundle)', function () {
   it('empty state: Shannon: Do button and how to connect a CLI; footer shows the hub', async () => {
     await m().send(
       snapshot(1, null, [], {
-        hub: hubStatus({ legacy: { state: 'port-in-use', port: 8000, message: 'another process listens on 8000' } }),
+        hub: hubStatus({
+          legacy: {
+            state: 'port-in-use',
+            port: 8000,
+            message: 'another process listens on 8000',
+            holder: { pid: 4242, command: '/usr/bin/python3 -m http.server 8000' },
+          },
+        }),
       }),
     );
     const page = m().page;
@@ -390,11 +398,28 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     assert.ok(await page.locator('.empty-state', { hasText: 'SHANNON_HUB_TOKEN' }).isVisible());
     assert.match(
       (await page.locator('footer').textContent())!,
-      /Hub 127\.0\.0\.1:41234.*2 clients.*legacy :8000 in use \(another process listens on 8000\)/,
+      /Hub 127\.0\.0\.1:41234.*2 clients.*legacy :8000 blocked by python3 \(pid 4242\): another process listens on 8000/,
     );
+    // Every state of the legacy endpoint reads as what it means.
+    const states: Array<[Partial<HubStatus['legacy']>, string]> = [
+      [{ state: 'idle', mode: 'auto' }, 'legacy :8000 idle (waiting for a run)'],
+      [
+        { state: 'listening', runs: ['do_20260101_120000_0000abcd'] },
+        'legacy :8000 listening for do_20260101_120000_0000abcd',
+      ],
+      [
+        { state: 'held-by-window', holder: { pid: 77, workspaceFolders: ['/home/me/other-project'] } },
+        'legacy :8000 held by another window (other-project)',
+      ],
+    ];
+    let seq = 2;
+    for (const [legacy, text] of states) {
+      await m().send({ type: 'hub', seq: seq++, hub: hubStatus({ legacy: { port: 8000, state: 'idle', ...legacy } }) });
+      await page.locator('footer', { hasText: text }).waitFor({ timeout: 5000 });
+    }
     await page.click('button:has-text("Shannon: Do")');
     await m().waitForPosted((x) => x.type === 'command' && x.command === 'do');
-    await m().send({ type: 'hub', seq: 2, hub: hubStatus({ clients: 1 }) });
+    await m().send({ type: 'hub', seq: seq++, hub: hubStatus({ clients: 1 }) });
     await page.locator('footer', { hasText: '1 client' }).waitFor();
   });
 

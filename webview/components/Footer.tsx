@@ -3,17 +3,34 @@ import type { HubStatus } from '../../src/protocol/session';
 import { Icon } from './Icon';
 import { memo } from '../memo';
 
-function legacyText(legacy: HubStatus['legacy']): string {
+/** The program or window holding the port, in a few words. */
+function holderText(holder: HubStatus['legacy']['holder']): string {
+  if (!holder) return 'another program';
+  if (holder.workspaceFolders) {
+    const folder = holder.workspaceFolders[0]?.split(/[\\/]/).pop();
+    return `another window${folder ? ` (${folder})` : ''}`;
+  }
+  const program = holder.command ? holder.command.split(' ')[0]!.split('/').pop() : undefined;
+  return `${program ?? 'a program'}${holder.pid ? ` (pid ${holder.pid})` : ''}`;
+}
+
+export function legacyText(legacy: HubStatus['legacy']): string {
+  const withMessage = (text: string) => (legacy.message ? `${text}: ${legacy.message}` : text);
   switch (legacy.state) {
     case 'disabled':
       return 'legacy endpoint off';
+    case 'idle':
+      return `legacy :${legacy.port} idle (waiting for a run)`;
     case 'listening':
-      return `legacy :${legacy.port} listening`;
+      return `legacy :${legacy.port} listening${legacy.runs?.length ? ` for ${legacy.runs.join(', ')}` : ''}`;
+    case 'held-by-window':
+      return `legacy :${legacy.port} held by ${holderText(legacy.holder)}`;
     case 'port-in-use':
-      return `legacy :${legacy.port} in use${legacy.message ? ` (${legacy.message})` : ''}`;
+      return withMessage(`legacy :${legacy.port} blocked by ${holderText(legacy.holder)}`);
     case 'failed':
-      return `legacy :${legacy.port} failed${legacy.message ? ` (${legacy.message})` : ''}`;
+      return withMessage(`legacy :${legacy.port} failed`);
   }
+  return `legacy :${legacy.port}`;
 }
 
 function hubAddress(url: string | undefined): string {
@@ -38,7 +55,7 @@ function FooterView({ hub }: { hub: HubStatus | null }) {
       <span class="hub-clients">
         {hub.clients} {hub.clients === 1 ? 'client' : 'clients'}
       </span>
-      <span class={`legacy-state legacy-${hub.legacy.state}`}>
+      <span class={`legacy-state legacy-${hub.legacy.state}`} title={hub.legacy.message}>
         {hub.legacy.state === 'port-in-use' || hub.legacy.state === 'failed' ? <Icon name="warning" /> : null}{' '}
         {legacyText(hub.legacy)}
       </span>

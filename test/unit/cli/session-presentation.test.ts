@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { contextValuesFor, noticeFor, presentStatus } from '../../../src/vscode/session-presentation';
+import { contextValuesFor, legacyHolderText, noticeFor, presentStatus } from '../../../src/vscode/session-presentation';
 import { createSummary } from '../../../src/hub/session-model';
 import type { HubStatus, SessionSummary } from '../../../src/protocol/session';
 
@@ -27,6 +27,50 @@ describe('status bar presentation', () => {
     assert.equal(shown.text, '$(pulse) Shannon');
     assert.match(shown.tooltip, /Hub: running at `ws:\/\/127\.0\.0\.1:4711`, 2 clients/);
     assert.match(shown.tooltip, /Legacy endpoint \(port 8000\): listening/);
+  });
+
+  it('the tooltip says what the legacy endpoint is doing: idle, listening for which run, held by which window', () => {
+    // The tooltip is Markdown: punctuation comes escaped.
+    const plain = (markdown: string) => markdown.replace(/\\(.)/g, '$1');
+    const idle = presentStatus(undefined, { ...hub, legacy: { state: 'idle', mode: 'auto', port: 8000 } });
+    assert.ok(plain(idle.tooltip).includes('Legacy endpoint (port 8000, auto): idle (waiting for a run)'));
+    const listening = presentStatus(undefined, {
+      ...hub,
+      legacy: { state: 'listening', mode: 'auto', port: 8000, runs: ['do_20260101_120000_deadbeef'] },
+    });
+    assert.ok(plain(listening.tooltip).includes('listening for do_20260101_120000_deadbeef'));
+    const held = presentStatus(undefined, {
+      ...hub,
+      legacy: {
+        state: 'held-by-window',
+        port: 8000,
+        message: 'Port 8000 is held by another VS Code window',
+        holder: { pid: 9, workspaceFolders: ['/home/me/b'] },
+      },
+    });
+    assert.ok(plain(held.tooltip).includes('held by another VS Code window'));
+    assert.equal(held.tone, 'normal');
+  });
+
+  it('a run blocked by another program on the legacy port shows in the status bar text, not only the tooltip', () => {
+    const plain = (markdown: string) => markdown.replace(/\\(.)/g, '$1');
+    const shown = presentStatus(session({ state: 'pending' }), {
+      ...hub,
+      legacy: {
+        state: 'port-in-use',
+        port: 8000,
+        runs: ['do_20260101_120000_deadbeef'],
+        holder: { pid: 4242, command: 'python3 -m http.server' },
+        message: 'Port 8000 is held by another program: python3 -m http.server (pid 4242).',
+      },
+    });
+    assert.equal(shown.text, '$(warning) Shannon: port 8000 blocked');
+    assert.equal(shown.tone, 'warning');
+    assert.ok(plain(shown.tooltip).includes('python3 -m http.server (pid 4242)'));
+    assert.equal(
+      legacyHolderText({ state: 'port-in-use', port: 8000, holder: { pid: 4242, command: 'python3 -m http.server' } }),
+      'python3 -m http.server (pid 4242)',
+    );
   });
 
   it('running shows the current skill and the 1-based step', () => {
