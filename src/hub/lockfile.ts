@@ -2,7 +2,17 @@
 // reporter needs to connect (port, token). The token makes it a secret: the folder is created 0700
 // and the file 0600 in the same system call that creates it (exclusive create), never chmod-ed
 // afterwards, so there is no moment where another user could read it.
-import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readUntrustedFileSync } from '../files/safe-read';
