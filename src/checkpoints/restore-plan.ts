@@ -1,8 +1,8 @@
 // What a restore would do, worked out before anything is written: which files change, which are
 // deleted, which already match, and which paths are refused. The modal shows this plan, the safety
 // checkpoint records the "current" side of it, and the editor applies exactly its changes.
-import * as fs from 'node:fs/promises';
-import type { LoadedCheckpoint } from './read';
+import { readUntrustedFile } from '../files/safe-read';
+import { CHECKPOINT_CONTENTS_MAX_BYTES, type LoadedCheckpoint } from './read';
 import { resolveInsideFolder } from './safe-path';
 
 export type RestoreAction = 'create' | 'modify' | 'delete';
@@ -34,16 +34,16 @@ export interface RestorePlan {
  */
 export type CurrentTextReader = (absPath: string) => Promise<string | null | undefined>;
 
+/**
+ * The file's text now, or null when it does not exist. The path passed the checks of safe-path.ts,
+ * but what is there may still be a FIFO or a huge file: read without blocking, at most the size a
+ * checkpoint may hold (the safety checkpoint has to store it).
+ */
 async function readFromDisk(absPath: string): Promise<string | null> {
-  let stat;
-  try {
-    stat = await fs.stat(absPath);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  if (!stat.isFile()) throw new Error('exists but is not a regular file');
-  return fs.readFile(absPath, 'utf8');
+  const read = await readUntrustedFile(absPath, { maxBytes: CHECKPOINT_CONTENTS_MAX_BYTES, followSymlinks: true });
+  if (read.ok) return read.text;
+  if (read.problem === 'missing') return null;
+  throw new Error(read.problem === 'not-regular' ? `exists but ${read.reason}` : read.reason);
 }
 
 export async function planRestore(loaded: LoadedCheckpoint, readCurrent?: CurrentTextReader): Promise<RestorePlan> {

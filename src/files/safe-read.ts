@@ -60,12 +60,10 @@ function kindOf(stats: Stats): string {
 }
 
 function tooLarge(size: number, maxBytes: number): UntrustedFileFailure {
-  return {
-    ok: false,
-    problem: 'too-large',
-    size,
-    reason: `is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit; not read`,
-  };
+  let [what, limit] = [formatBytes(size), formatBytes(maxBytes)];
+  // Just over the cap, both round to the same figure: say it in bytes.
+  if (what === limit) [what, limit] = [`${size} bytes`, `${maxBytes}-byte`];
+  return { ok: false, problem: 'too-large', size, reason: `is ${what}, over the ${limit} limit; not read` };
 }
 
 /** The checks on an open descriptor's stats, or undefined when the file may be read. */

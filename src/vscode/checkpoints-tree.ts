@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SessionStore } from '../hub/store';
 import { familyOf } from '../protocol/families/index';
-import { loadCheckpoint, listCheckpoints, type FileStatus } from '../checkpoints/read';
+import { listCheckpoints, listedFiles, type FileStatus } from '../checkpoints/read';
 import { CHECKPOINTS_DIR } from '../checkpoints/location';
 import { formatRelativeTime } from '../checkpoints/relative-time';
 import {
@@ -255,22 +255,9 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
       }));
     }
     const folder = node.folder;
-    const load = await loadCheckpoint(folder, node.checkpointId);
-    if (!load.ok) {
-      this.log.warn(`checkpoints: ${node.checkpointId}: ${load.reason}`);
-      return [
-        {
-          kind: 'error',
-          key: `${node.key}/error`,
-          label: 'Cannot read checkpoint',
-          reason: load.reason,
-          folder,
-          file: node.headerFile,
-          checkpointId: node.checkpointId,
-        },
-      ];
-    }
-    return load.loaded.files.map((f) => ({
+    // From the header alone: a contents file is read only when a file is compared or restored.
+    if (!node.header) return [];
+    return listedFiles(node.header).map((f) => ({
       kind: 'file',
       key: `${node.key}/file/${f.path}`,
       folder,

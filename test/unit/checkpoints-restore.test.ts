@@ -120,7 +120,7 @@ describe('checkpoints: restore plan', () => {
     assert.equal(prepared.ok, false);
     assert.match(
       !prepared.ok ? prepared.reason : '',
-      /dir\.txt: cannot read current file: exists but is not a regular file/,
+      /dir\.txt: cannot read current file: exists but is a directory, not a regular file/,
     );
   });
 });
