@@ -17,6 +17,7 @@ import { eventDataProblem } from '../protocol/bounds';
 import { LEGACY_EVENT_NAME, normalizeLegacyEvent } from '../protocol/legacy';
 import type { HubStatus } from '../protocol/session';
 import { isLoopbackHost } from './auth';
+import { gateConnections, LEGACY_CONNECTION_LIMITS, type ConnectionLimits } from './connection-gate';
 import { guarded } from './guard';
 import { shouldLogOccurrence } from './log-throttle';
 import type { HubLogger } from './logger';
@@ -25,8 +26,6 @@ import type { SessionStore } from './store';
 export const LEGACY_DEFAULT_PORT = 8000;
 /** Far above any real cli_event (task text is capped at 64 KiB) and far below anything harmful. */
 export const LEGACY_MAX_PAYLOAD_BYTES = 256 * 1024;
-/** The CLI opens one connection per run; polling adds a couple of HTTP connections each. */
-const MAX_TCP_CONNECTIONS = 64;
 
 /** The part of the store this endpoint uses. */
 export type LegacyEventSink = Pick<SessionStore, 'append' | 'setReporter' | 'get'>;
@@ -37,6 +36,8 @@ export interface LegacyEndpointOptions {
   store: LegacyEventSink;
   log: HubLogger;
   maxPayloadBytes?: number;
+  /** Connection limits and time-outs (src/hub/connection-gate.ts); tests shorten them. */
+  connectionLimits?: Partial<ConnectionLimits>;
   /** Called when status() would read differently (refusal and malformed counts); may be called often. */
   onStatusChange?: () => void;
   /** A busy port is not logged: the caller retries and reports who holds it (src/hub/legacy-port.ts). */
@@ -135,14 +136,16 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
     }
   };
 
+  const connectionLimits = { ...LEGACY_CONNECTION_LIMITS, ...options.connectionLimits };
   const httpServer: HttpServer = createServer(notFound);
-  httpServer.maxConnections = MAX_TCP_CONNECTIONS;
   const io = new SocketIoServer(httpServer, {
     path: '/socket.io',
     transports: ['polling', 'websocket'],
     maxHttpBufferSize: options.maxPayloadBytes ?? LEGACY_MAX_PAYLOAD_BYTES,
     serveClient: false,
     allowEIO3: false,
+    // An Engine.IO session must send Socket.IO's CONNECT this soon, or it is closed.
+    connectTimeout: connectionLimits.handshakeTimeoutMs,
     // No `cors` option: no CORS headers, so no browser page may read our responses.
     // Handshakes (polling and direct websocket) are checked here as well as by the guard below;
     // this keeps the refusal inside Engine.IO's own error path should the guard ever be bypassed.
@@ -157,6 +160,8 @@ export async function startLegacyEndpoint(options: LegacyEndpointOptions): Promi
     },
   });
   guardEveryRequest(httpServer, refusalReason, noteRefusal);
+  // After the guard: the gate only observes requests to tell idle connections from busy ones.
+  gateConnections(httpServer, connectionLimits, log);
 
   io.engine.on('connection_error', (error: { code: number; message: string; req?: IncomingMessage }) => {
     log.debug?.(`legacy endpoint: Engine.IO refused a request (${error.code} ${error.message})`);
