@@ -28,6 +28,8 @@ export interface WorkbenchOptions {
   settings?: Record<string, unknown>;
   /** How long to wait for the workbench to appear (default 60 s). */
   timeoutMs?: number;
+  /** Changes this run's copy of the sample workspace before the workbench opens it. */
+  prepareWorkspace?: (workspace: string) => void;
 }
 
 /** Workbenches still open: the failure hook screenshots them, the exit path closes them. */
@@ -62,6 +64,7 @@ export class Workbench {
     }
     const runDir = makeTempDir('shannon-e2e-');
     const workspace = copyFixtureWorkspace(runDir);
+    options.prepareWorkspace?.(workspace);
     const ideDir = path.join(runDir, 'shannon-ide');
     mkdirSync(ideDir);
     let server: CodeServer | undefined;
