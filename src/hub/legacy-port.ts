@@ -13,7 +13,7 @@ import { parseHubFrame, PROTOCOL_VERSION, type EventEnvelope } from '../protocol
 import type { HubStatus, LegacyListenMode, PortHolder } from '../protocol/session';
 import { startLegacyEndpoint, type LegacyEndpoint, type LegacyEventSink } from './legacy';
 import { isProcessAlive, readLockFiles, type FoundLockFile } from './lockfile';
-import type { HubLogger } from './logger';
+import { silentLogger, type HubLogger } from './logger';
 import { findPortHolder, type PortHolderInfo } from './port-holder';
 import { FINAL_STATES } from '../protocol/session';
 import type { SessionStore } from './store';
@@ -108,6 +108,18 @@ export class LegacyPort {
   /** `always`: listen at once (and keep trying while the port is busy). */
   async start(): Promise<void> {
     if (this.options.mode === 'always') await this.listenSoon();
+    else if (this.options.mode === 'auto') this.warmUp();
+  }
+
+  /**
+   * The first Socket.IO server a process builds costs tens of milliseconds of cold code; a run's
+   * CLI connects about a second after it starts, and the port should be open long before. So the
+   * same path runs once right after start-up, on a free loopback port that is closed at once.
+   */
+  private warmUp(): void {
+    void startLegacyEndpoint({ port: 0, store: this.options.sink, log: silentLogger, quietWhenBusy: true })
+      .then((endpoint) => endpoint.close())
+      .catch(() => undefined);
   }
 
   /** A run needs the endpoint from now on: listen now unless we already do. Resolves once tried. */

@@ -221,10 +221,12 @@ describe('legacy port lifecycle', () => {
     assert.equal(b.store.get('do_b')?.unauthenticated, true, 'still a legacy, unauthenticated run');
 
     // The holder window closes: B takes the port within 2 s, and the CLI reconnects to B.
+    let reconnected = false;
+    cliB.io.once('reconnect', () => (reconnected = true));
     await a.dispose();
     const ms = await waitUntil('B to hold the port', async () => b.status().legacy.state === 'listening', 5_000);
     assert.ok(ms <= 2_000, `hand-over took ${ms} ms`);
-    await waitFor('the CLI reconnected to B', () => cliB.connected, 5_000);
+    await waitFor('the CLI reconnected to B', () => reconnected && cliB.connected, 5_000);
     cliB.emit('cli_event', cliEvent('do_b', 'execution:completed', '2026-01-01T11:00:03', { success: true }));
     await waitFor('the final event in B', () => b.store.get('do_b')?.state === 'completed');
     assert.equal(b.store.get('do_b')?.eventCount, 4, 'nothing lost, nothing doubled');
