@@ -12,6 +12,7 @@ import { createLogChannel, errorText } from './vscode/log';
 import { registerMonitor } from './vscode/monitor-view';
 import { SessionFollower } from './vscode/session-follower';
 import { TerminalRunner } from './vscode/terminal-runner';
+import { WorkspaceTrustGuard } from './vscode/workspace-trust';
 
 /** What activate() returns to other extensions and to the integration tests. */
 export interface ShannonExtensionApi {
@@ -31,6 +32,8 @@ export interface ShannonExtensionApi {
   checkpoints: CheckpointsApi | undefined;
   /** Milliseconds from each Shannon command's shell-execution start to the legacy port's answer. */
   legacyListenLatencies(): readonly number[];
+  /** Explanations shown because the workspace is in Restricted Mode (Shannon: Do, Restore). */
+  restrictedModeRefusals(): readonly string[];
 }
 
 let hubService: HubService | undefined;
@@ -42,7 +45,8 @@ export function activate(context: vscode.ExtensionContext): ShannonExtensionApi 
   hubService = service;
   const runner = new TerminalRunner(log);
   const legacyDemand = new LegacyDemand(service, log);
-  const doCommand = new DoCommand(context, service, runner, log, legacyDemand);
+  const trust = new WorkspaceTrustGuard(log);
+  const doCommand = new DoCommand(context, service, runner, log, legacyDemand, trust);
   const follower = new SessionFollower(service, runner, log);
   context.subscriptions.push(
     log,
@@ -68,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): ShannonExtensionApi 
 
   let checkpoints: CheckpointsApi | undefined;
   try {
-    checkpoints = registerCheckpoints(context, { store: service.ready.then((hub) => hub.store), log });
+    checkpoints = registerCheckpoints(context, { store: service.ready.then((hub) => hub.store), log, trust });
   } catch (error) {
     log.error(`activate: the Checkpoints view could not be registered: ${errorText(error)}`);
   }
@@ -88,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): ShannonExtensionApi 
     notifications: () => follower.notifications.shown,
     checkpoints,
     legacyListenLatencies: () => [...legacyDemand.listenLatencies],
+    restrictedModeRefusals: () => [...trust.refusals],
   };
 }
 

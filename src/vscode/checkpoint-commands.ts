@@ -15,6 +15,7 @@ import { prepareRestore, writeSafetyCheckpoint } from '../checkpoints/restore';
 import { resolveInsideFolder } from '../checkpoints/safe-path';
 import { checkpointTitle } from '../checkpoints/tree-model';
 import { sameFolder } from './paths';
+import type { WorkspaceTrustGuard } from './workspace-trust';
 import {
   CheckpointsTreeProvider,
   type CheckpointLog,
@@ -112,6 +113,7 @@ class CheckpointCommands {
   constructor(
     private readonly tree: CheckpointsTreeProvider,
     private readonly log: CheckpointLog,
+    private readonly trust?: WorkspaceTrustGuard,
   ) {}
 
   /** Every refusal is logged and shown; commands also return it so scripted callers see why. */
@@ -155,6 +157,9 @@ class CheckpointCommands {
 
   /** One restore at a time: two interleaved restores would each plan against a moving workspace. */
   async restore(arg: unknown): Promise<RestoreResult> {
+    // The guard has shown its explanation (with a way to trust the workspace): only return it.
+    const untrusted = this.trust?.refusal('restore');
+    if (untrusted) return { restored: false, reason: untrusted };
     if (this.restoring) return this.refuse('Another restore is still running; try again when it has finished.');
     this.restoring = true;
     try {
@@ -328,6 +333,8 @@ export interface CheckpointsDeps {
   /** The hub's SessionStore, or a promise of it (the hub starts after activate() returns). */
   store: CheckpointSessionSource | PromiseLike<CheckpointSessionSource> | undefined;
   log: CheckpointLog;
+  /** Restore refuses in Restricted Mode (explained by the guard). */
+  trust?: WorkspaceTrustGuard;
 }
 
 function isThenable<T>(value: unknown): value is PromiseLike<T> {
@@ -338,7 +345,7 @@ export function registerCheckpoints(context: vscode.ExtensionContext, deps: Chec
   const tree = new CheckpointsTreeProvider(deps.log);
   const view = vscode.window.createTreeView(CHECKPOINTS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   tree.attachView(view);
-  const commands = new CheckpointCommands(tree, deps.log);
+  const commands = new CheckpointCommands(tree, deps.log, deps.trust);
   context.subscriptions.push(
     tree,
     view,

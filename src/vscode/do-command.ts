@@ -9,6 +9,7 @@ import { validateTaskText } from '../cli/task-text';
 import { FINAL_STATES } from '../protocol/session';
 import { makeSessionId } from '../reporter/session-id';
 import { readConfig, terminalEnvPathSetting } from './config';
+import type { WorkspaceTrustGuard } from './workspace-trust';
 import type { HubService } from './hub-service';
 import type { LegacyDemand } from './legacy-demand';
 import { errorText } from './log';
@@ -38,12 +39,15 @@ export class DoCommand implements vscode.Disposable {
     private readonly runner: TerminalRunner,
     private readonly log: vscode.LogOutputChannel,
     private readonly legacyDemand?: LegacyDemand,
+    private readonly trust?: WorkspaceTrustGuard,
   ) {
     this.subscriptions.push(runner.onDidEndCommand((end) => this.onCommandEnded(end)));
   }
 
   /** Returns the new session's id, or undefined when nothing was started. */
   async run(input?: DoArguments): Promise<string | undefined> {
+    // Before asking for a task: in Restricted Mode nothing would be run with it.
+    if (this.trust?.refusal('do')) return undefined;
     // A task given as an argument (keybinding, another extension, tests) skips the input box.
     const task = typeof input?.task === 'string' ? input.task : await this.askForTask();
     const validation = validateTaskText(task);

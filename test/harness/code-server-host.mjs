@@ -60,6 +60,8 @@ async function main() {
     smokeTestDriver: true,
     userDataDir: options.userDataDir,
     extensionsDir: options.extensionsDir,
+    // Set by integration.mjs for a file that tests Restricted Mode (FILE_SETUPS).
+    workspaceTrust: process.env.SHANNON_TEST_WORKSPACE_TRUST === '1',
     onOutput: verbose ? (text) => process.stderr.write(text) : undefined,
   });
   let browser;

@@ -67,11 +67,12 @@ function codeServerEnv(baseDir, extraEnv) {
   };
 }
 
-function commonArgs(userDataDir, extensionsDir) {
+/** workspaceTrust: leave Workspace Trust on (a test of Restricted Mode); every other run turns it off. */
+function commonArgs(userDataDir, extensionsDir, { workspaceTrust = false } = {}) {
   return [
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--user-data-dir',
     userDataDir,
     '--extensions-dir',
@@ -107,6 +108,7 @@ export function installVsix(vsix, extensionsDir, userDataDir, baseDir) {
  *  - smokeTestDriver: enable the `payload` URL (extension development/test paths), integration only
  *  - env: extra environment for code-server and its extension host
  *  - settings: merged over defaultUserSettings
+ *  - workspaceTrust: true to keep Workspace Trust on (also needs `security.workspace.trust.enabled`)
  *  - onOutput(text): receives code-server's stdout/stderr as it arrives
  *  - startTimeoutMs: how long to wait for the listening line (default 90 s)
  * Returns { url, port, baseDir, userDataDir, extensionsDir, output(), stop(), exited (exit code or signal) }.
@@ -127,7 +129,7 @@ export async function startCodeServer(options = {}) {
 
   const args = [
     codeServerBin,
-    ...commonArgs(userDataDir, extensionsDir),
+    ...commonArgs(userDataDir, extensionsDir, { workspaceTrust: options.workspaceTrust }),
     '--auth',
     'none',
     '--bind-addr',

@@ -53,6 +53,30 @@ const FILE_SETUPS = {
     writeFileSync(file, JSON.stringify({ folders: [{ path: workspace }, { path: second }] }, null, 2));
     return { launchTarget: file, env: { SHANNON_TEST_SECOND_FOLDER: second } };
   },
+  // Restricted Mode: Workspace Trust on, the folder never trusted, no startup prompt; the folder's
+  // own settings name a program for Shannon: Do that must never run (it would write a marker).
+  'workspace-trust.test.js': async ({ runDir, workspace }) => {
+    const marker = path.join(runDir, 'workspace-cli-ran');
+    const program = path.join(runDir, 'workspace-cli.sh');
+    writeFileSync(program, `#!/bin/sh\necho ran > '${marker}'\n`, { mode: 0o755 });
+    mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(
+      path.join(workspace, '.vscode', 'settings.json'),
+      JSON.stringify({ 'shannon.cli.path': program, 'shannon.cli.args': ['--from-the-repository'] }, null, 2),
+    );
+    return {
+      settings: {
+        'security.workspace.trust.enabled': true,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.banner': 'never',
+      },
+      env: {
+        SHANNON_TEST_WORKSPACE_TRUST: '1',
+        SHANNON_TEST_WORKSPACE_CLI: program,
+        SHANNON_TEST_WORKSPACE_CLI_MARKER: marker,
+      },
+    };
+  },
 };
 
 export async function bundleIntegrationTests() {
