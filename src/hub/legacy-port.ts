@@ -72,7 +72,12 @@ interface Claim {
   lockFile: string;
   socket: WebSocket;
   open: boolean;
+  /** Settles when the holder welcomed the claim, or the attempt failed. */
+  ready: Promise<void>;
 }
+
+/** A run waits this long at most for the holder to accept its claim before it starts anyway. */
+const CLAIM_WAIT_MS = 2_000;
 
 export class LegacyPort {
   private readonly options: LegacyPortOptions;
@@ -130,8 +135,9 @@ export class LegacyPort {
     this.needs.set(id, { ...need });
     if (!existing) this.log.info(`legacy port: needed by ${need.label}`);
     this.changed();
-    if (this.state === 'held-by-window') this.syncClaims();
     if (need.keepOnly || this.state === 'listening') return Promise.resolve();
+    // Held by another window: the claim must be in place before the CLI's first event arrives there.
+    if (this.state === 'held-by-window') return Promise.all([this.syncClaims(), this.listenSoon()]).then(() => {});
     return this.listenSoon();
   }
 
@@ -296,7 +302,7 @@ export class LegacyPort {
           `Runs started here are claimed there and shown here; this window takes the port when that one closes.`,
       );
       if (changed) this.log.info(`legacy port: ${port} is held by the Shannon hub of ${window.file}`);
-      this.syncClaims(window);
+      await this.syncClaims(window);
       return;
     }
     for (const sessionId of [...this.claims.keys()]) this.closeClaim(sessionId);
@@ -328,10 +334,13 @@ export class LegacyPort {
 
   // ---- claims at another window's hub ----------------------------------------------------------
 
-  /** One open claim per needed session id at the holder window's hub; none anywhere else. */
-  private syncClaims(window?: FoundLockFile): void {
+  /**
+   * One open claim per needed session id at the holder window's hub, none anywhere else; resolves
+   * once every wanted claim was accepted or failed (at most CLAIM_WAIT_MS).
+   */
+  private syncClaims(window?: FoundLockFile): Promise<void> {
     const lockFile = window?.file ?? this.holder?.lockFile;
-    if (!lockFile) return;
+    if (!lockFile) return Promise.resolve();
     const wantedSessions = new Set(
       [...this.needs.values()].filter((need) => need.sessionId && !need.keepOnly).map((need) => need.sessionId!),
     );
@@ -340,11 +349,18 @@ export class LegacyPort {
     }
     if (!window) {
       window = readLockFiles(this.options.lockDir).find((lock) => lock.file === lockFile);
-      if (!window) return;
+      if (!window) return Promise.resolve();
     }
     for (const sessionId of wantedSessions) {
       if (!this.claims.has(sessionId)) this.openClaim(window, sessionId);
     }
+    const pending = [...wantedSessions].map((sessionId) => this.claims.get(sessionId)?.ready);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLAIM_WAIT_MS);
+      timer.unref();
+    });
+    return Promise.race([Promise.all(pending).then(() => {}), timeout]).finally(() => clearTimeout(timer));
   }
 
   private openClaim(window: FoundLockFile, sessionId: string): void {
@@ -353,7 +369,13 @@ export class LegacyPort {
       maxPayload: 16 * 1024 * 1024,
       perMessageDeflate: false,
     });
-    const claim: Claim = { lockFile: window.file, socket, open: false };
+    let settle!: () => void;
+    const claim: Claim = {
+      lockFile: window.file,
+      socket,
+      open: false,
+      ready: new Promise<void>((resolve) => (settle = resolve)),
+    };
     this.claims.set(sessionId, claim);
     socket.on('open', () => {
       socket.send(
@@ -376,16 +398,19 @@ export class LegacyPort {
       const frame = parsed.value;
       if (frame.type === 'welcome') {
         claim.open = true;
+        settle();
         this.log.info(`legacy port: claimed ${sessionId} at the hub of ${window.file}`);
         if ((this.relayedSeq.get(sessionId) ?? 0) > 0) this.markRelayConnected(sessionId, true);
       } else if (frame.type === 'stored') {
         this.appendRelayed(sessionId, frame.events);
       } else if (frame.type === 'error') {
         this.log.warn(`legacy port: claim of ${sessionId} refused: ${frame.message}`);
+        settle();
       }
     });
     socket.on('error', (error) => this.log.debug?.(`legacy port: claim of ${sessionId}: ${error.message}`));
     socket.on('close', () => {
+      settle();
       if (this.claims.get(sessionId) === claim) this.claims.delete(sessionId);
       if (claim.open) this.markRelayConnected(sessionId, false);
       // Still needed and still not ours: the next retry opens the claim again or takes the port.
