@@ -8,18 +8,22 @@
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launchChromium, newWorkbenchPage } from './browser.mjs';
 import {
   copyFixtureWorkspace,
   defaultUserSettings,
+  freePort,
   makeTempDir,
   removeTempDir,
   repoRoot,
+  startCodeServer,
   testUserSettings,
   testWorkbenchEnv,
+  workbenchUrl,
 } from './code-server.mjs';
 
 const sourceDir = path.join(repoRoot, 'test', 'integration');
@@ -43,6 +47,54 @@ const FILE_SETUPS = {
       env: { SHANNON_TEST_BUSY_PORT: String(port) },
       dispose: () => new Promise((resolve) => blocker.close(resolve)),
     };
+  },
+  // Two VS Code windows sharing one lock folder: before the tested window (B) starts, another
+  // code-server with its own extension host (window A, the extension under development, legacy
+  // listen "always") takes the legacy port. The test reads A's lock file and may end A's
+  // extension host itself (SHANNON_TEST_OTHER_WINDOW_PID) to see B take the port over.
+  'two-windows.test.js': async ({ runDir }) => {
+    const ideDir = path.join(runDir, 'shannon-ide');
+    mkdirSync(ideDir, { recursive: true });
+    const otherDir = path.join(runDir, 'window-a');
+    mkdirSync(otherDir);
+    const otherWorkspace = copyFixtureWorkspace(otherDir);
+    const legacyPort = await freePort();
+    const server = await startCodeServer({
+      smokeTestDriver: true,
+      userDataDir: path.join(otherDir, 'user-data'),
+      extensionsDir: path.join(otherDir, 'extensions'),
+      settings: { 'shannon.legacy.listen': 'always', 'shannon.legacy.port': legacyPort },
+      env: { ...testWorkbenchEnv, SHANNON_IDE_DIR: ideDir },
+    });
+    const browser = await launchChromium();
+    const dispose = async () => {
+      await browser.close().catch(() => undefined);
+      await server.stop();
+    };
+    try {
+      const page = await newWorkbenchPage(browser);
+      const remote = (file) => `vscode-remote://127.0.0.1:${server.port}${file}`;
+      await page.goto(workbenchUrl(server, otherWorkspace, [['extensionDevelopmentPath', remote(repoRoot)]]));
+      const deadline = Date.now() + 90_000;
+      let lock;
+      while (!lock) {
+        if (Date.now() > deadline) throw new Error("window A's hub wrote no lock file holding the legacy port");
+        for (const name of existsSync(ideDir) ? readdirSync(ideDir) : []) {
+          if (!name.endsWith('.json')) continue;
+          const content = JSON.parse(readFileSync(path.join(ideDir, name), 'utf8'));
+          if (content.legacyPort === legacyPort) lock = { ...content, file: path.join(ideDir, name) };
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      return {
+        settings: { 'shannon.legacy.port': legacyPort },
+        env: { SHANNON_TEST_OTHER_WINDOW_PID: String(lock.pid), SHANNON_TEST_OTHER_LOCK_FILE: lock.file },
+        dispose,
+      };
+    } catch (error) {
+      await dispose();
+      throw error;
+    }
   },
   // A multi-root workspace: the fixture workspace and a second folder beside it.
   'multi-root.test.js': async ({ runDir, workspace }) => {
@@ -162,7 +214,7 @@ async function runOneFile(testFile, executable, desktop) {
     const workspace = copyFixtureWorkspace(runDir);
     setup = { ...setup, ...(await FILE_SETUPS[testFile]?.({ runDir, workspace })) };
     const ideDir = path.join(runDir, 'shannon-ide');
-    mkdirSync(ideDir);
+    mkdirSync(ideDir, { recursive: true });
     const userDataDir = path.join(runDir, 'user-data');
     mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
     writeFileSync(

@@ -4,63 +4,21 @@
 // today's CLI is; the port is free again after the run and the grace period; and a plain HTTP
 // server holding the port is named in the status. Needs /usr/bin/python3 with python3-socketio.
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import * as path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { Hub } from '../../src/hub/hub';
 import type { HubStatus } from '../../src/protocol/session';
-import { EXTENSION_ID, extensionApi, runningHub, waitFor, workspaceDir } from './shannon-do-support';
+import {
+  canConnect,
+  hasPythonSocketIo,
+  shellQuote,
+  terminalWithShellIntegration,
+  writeFakeShannon,
+} from './legacy-support';
+import { extensionApi, runningHub, waitFor } from './shannon-do-support';
 
-const PYTHON = '/usr/bin/python3';
 /** The hub's grace period after a run (LEGACY_GRACE_MS), plus room for a slow machine. */
 const GRACE_WAIT_MS = 30_000 + 20_000;
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function hasPythonSocketIo(): boolean {
-  return spawnSync(PYTHON, ['-c', 'import socketio, aiohttp'], { stdio: 'ignore' }).status === 0;
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * A `shannon` command in a folder of its own: python-socketio connecting to the legacy port the
- * moment it starts (no delay at all, stricter than today's CLI), then replaying a recorded run.
- */
-function writeFakeShannon(legacyPort: number): string {
-  const extensionPath = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
-  const client = path.join(extensionPath, 'test', 'fixtures', 'cli', 'python-socketio-shannon.py');
-  const run = path.join(extensionPath, 'test', 'fixtures', 'legacy', 'current-cli-run.json');
-  const binDir = path.join(process.env.SHANNON_TEST_RUN_DIR!, 'typed-bin');
-  mkdirSync(binDir, { recursive: true });
-  const script = path.join(binDir, 'shannon');
-  writeFileSync(
-    script,
-    `#!/bin/sh\nexec ${PYTHON} ${shellQuote(client)} --url http://localhost:${legacyPort} --run ${shellQuote(run)} "$@"\n`,
-  );
-  chmodSync(script, 0o755);
-  return binDir;
-}
-
-async function terminalWithShellIntegration(name: string): Promise<vscode.Terminal> {
-  const terminal = vscode.window.createTerminal({ name, cwd: workspaceDir() });
-  terminal.show();
-  await waitFor('shell integration in the terminal', () => terminal.shellIntegration !== undefined, 20_000);
-  return terminal;
-}
 
 async function hubStatus(): Promise<HubStatus> {
   return (await vscode.commands.executeCommand<HubStatus>('shannon.showHubStatus'))!;
@@ -95,7 +53,7 @@ suite('legacy port: listen only while a run needs it (auto)', () => {
     }
     this.timeout(GRACE_WAIT_MS + 60_000);
     const port = hub.status().legacy.port;
-    const binDir = writeFakeShannon(port);
+    const { binDir } = writeFakeShannon(port);
     const sessionId = 'do_20260101_120000_7e57ab1e';
     const terminal = await terminalWithShellIntegration('typed shannon');
     terminals.push(terminal);
