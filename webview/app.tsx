@@ -102,9 +102,11 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
           <main class="session-main">
             <SessionDetails
               session={session}
+              model={model}
               collapsed={ui.collapsed}
               onToggle={handlers.toggleSection}
               run={handlers.run}
+              copy={handlers.copy}
             />
             <EventStream
               events={model.events}

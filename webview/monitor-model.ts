@@ -5,6 +5,7 @@ import type { HostToWebview, WebviewToHost } from '../src/protocol/webview';
 import type { HubStatus, SessionSummary } from '../src/protocol/session';
 import type { EventEnvelope } from '../src/protocol/wire';
 import { SUMMARY_ARRAYS } from '../src/protocol/families/index';
+import { ValidationOutputIndex } from './validation-output';
 
 function scheduleFrame(callback: () => void): void {
   // A page that is not visible gets no animation frames; fall back to a timer so state stays current.
@@ -31,6 +32,10 @@ export class MonitorModel {
   generation = 0;
   /** Bumped when a kind appears for the first time (the kind filter's options change). */
   kindsVersion = 0;
+  /** Each check run's output lines among `events` (the validation panel reads it). */
+  readonly validationOutput = new ValidationOutputIndex();
+  /** Told after each applied batch that added output lines (the open output views redraw). */
+  readonly outputListeners = new Set<() => void>();
 
   private lastSeq = -1;
   private lastKind = '';
@@ -73,9 +78,12 @@ export class MonitorModel {
       const change = this.apply(message);
       if (change === 'full' || (change === 'append' && changed === 'none')) changed = change;
     }
+    const outputVersion = this.validationOutput.version;
+    if (changed !== 'none') this.validationOutput.update(this.events, this.generation);
     // A frame callback still pending after a synchronous flush finds an empty queue: harmless.
     if (changed === 'append' && this.onAppend) this.onAppend();
     else if (changed !== 'none') this.onChange();
+    if (this.validationOutput.version !== outputVersion) for (const listener of this.outputListeners) listener();
   }
 
   private apply(message: HostToWebview): Change {

@@ -36,6 +36,7 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('requestSnapshot'), reason: z.string().max(200) }),
   z.object({ type: z.literal('command'), command: WebviewCommand, sessionId: SessionId.optional() }),
   z.object({ type: z.literal('pin'), sessionId: SessionId.nullable() }),
-  z.object({ type: z.literal('copy'), text: z.string().max(1000) }),
+  // A check's whole output can be copied: up to 16 Mi characters (100k lines of 160).
+  z.object({ type: z.literal('copy'), text: z.string().max(16 * 1024 * 1024) }),
 ]);
 export type WebviewToHost = z.infer<typeof WebviewToHost>;

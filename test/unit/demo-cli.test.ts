@@ -67,6 +67,35 @@ describe('demo Shannon CLI (npm start)', function () {
     const kinds = hub.store.events(session.id).map((event) => event.kind);
     assert.ok(kinds.filter((kind) => kind === 'log').length >= 5, kinds.join(' '));
 
+    // Every panel has something: checks with one failure before the fix, and two agents.
+    assert.deepEqual(
+      session.checks?.map((check) => [check.name, check.status, check.exitCode]),
+      [
+        ['markdown lint', 'passed', 0],
+        ['unit tests', 'failed', 1],
+        ['unit tests', 'passed', 0],
+      ],
+    );
+    const output = hub.store
+      .events(session.id)
+      .filter((event) => event.kind === 'validation:output')
+      .map((event) => event.data);
+    assert.ok(
+      output.some((data) => data.stream === 'stderr'),
+      'some output on stderr',
+    );
+    assert.ok(
+      output.some((data) => typeof data.line === 'string' && data.line.includes('\u001b[31m')),
+      'coloured output (ANSI)',
+    );
+    assert.deepEqual(
+      session.agents?.map((agent) => [agent.id, agent.role, agent.status]),
+      [
+        ['agent-1', 'coder', 'completed'],
+        ['agent-2', 'tester', 'completed'],
+      ],
+    );
+
     // The checkpoint is Shannon's format and holds the README from before the edit.
     const loaded = await loadCheckpoint(folder, session.checkpoints[0].id);
     assert.ok(loaded.ok, loaded.ok ? '' : loaded.reason);

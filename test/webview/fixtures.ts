@@ -2,6 +2,7 @@
 import type { HubStatus, SessionSummary } from '../../src/protocol/session';
 import type { HostToWebview } from '../../src/protocol/webview';
 import type { EventEnvelope } from '../../src/protocol/wire';
+import { createSummary, reduceAll } from '../../src/hub/session-model';
 
 export const SESSION_ID = 'do_20261125_203000_a1b2c3d4';
 const START = Date.parse('2026-11-25T20:30:00.000Z');
@@ -125,4 +126,54 @@ export function snapshot(
 
 export function delta(seq: number, s: SessionSummary, events: EventEnvelope[]): HostToWebview {
   return { type: 'delta', seq, sessionId: s.id, session: s, events };
+}
+
+const ESC = '\u001b';
+/** A test runner's coloured output: passing lines green, the failure red, a summary in bold. */
+export const FAILING_TEST_OUTPUT: Array<{ line: string; stream: 'stdout' | 'stderr' }> = [
+  { line: `${ESC}[1mRUN${ESC}[22m  v1.6.0 /work/app`, stream: 'stdout' },
+  { line: ` ${ESC}[32m✓${ESC}[39m src/theme.test.ts ${ESC}[2m(4 tests)${ESC}[22m`, stream: 'stdout' },
+  { line: ` ${ESC}[32m✓${ESC}[39m src/settings/index.test.ts ${ESC}[2m(2 tests)${ESC}[22m`, stream: 'stdout' },
+  { line: ` ${ESC}[31m✗${ESC}[39m src/settings/ThemeToggle.test.tsx > toggles the theme`, stream: 'stdout' },
+  { line: `${ESC}[41m${ESC}[97m FAIL ${ESC}[0m ${ESC}[31mexpected "dark" to be "light"${ESC}[39m`, stream: 'stderr' },
+  { line: `  at ThemeToggle.test.tsx:14:23`, stream: 'stderr' },
+  { line: `<script>alert("not markup")</script>`, stream: 'stdout' },
+  {
+    line: `${ESC}[1m Tests ${ESC}[22m ${ESC}[1m${ESC}[31m1 failed${ESC}[39m${ESC}[22m | ${ESC}[1m${ESC}[32m6 passed${ESC}[39m${ESC}[22m`,
+    stream: 'stdout',
+  },
+];
+
+/**
+ * A run that fills every panel: skills (one failed), a checkpoint, files, three checks (lint passed,
+ * unit tests failed with coloured output on both streams, a type check still running) and two
+ * agents (one active, one completed). The summary is folded by the hub's own reducer.
+ */
+export function fullRun(): { summary: SessionSummary; events: EventEnvelope[] } {
+  const base = realisticRun().events;
+  let seq = base.length;
+  const next = (kind: string, data: Record<string, unknown>) => event(++seq, kind, data);
+  const events: EventEnvelope[] = [
+    ...base,
+    next('agent:spawned', { agentId: 'agent-1', role: 'coder', skillName: 'write_code' }),
+    next('agent:spawned', { agentId: 'agent-2', role: 'tester', skillName: 'run_tests' }),
+    next('agent:progress', { agentId: 'agent-1', message: 'Editing src/settings/ThemeToggle.tsx', progress: 60 }),
+    next('skill:completed', { skillName: 'write_code', stepIndex: 1, durationMs: 8100 }),
+    next('agent:completed', { agentId: 'agent-1', success: true, durationMs: 9300 }),
+    next('skill:started', { skillName: 'run_tests', stepIndex: 2, stepsTotal: 4 }),
+    next('validation:started', { checkName: 'lint', command: 'npm run lint' }),
+    next('validation:output', { checkName: 'lint', line: `${ESC}[32m✔${ESC}[39m no problems`, stream: 'stdout' }),
+    next('validation:completed', { checkName: 'lint', success: true, exitCode: 0, durationMs: 2300 }),
+    next('validation:started', { checkName: 'unit tests', command: 'npm test -- --reporter=dot' }),
+    ...FAILING_TEST_OUTPUT.map((o) => next('validation:output', { checkName: 'unit tests', ...o })),
+    next('validation:completed', { checkName: 'unit tests', success: false, exitCode: 1, durationMs: 6400 }),
+    next('agent:progress', { agentId: 'agent-2', message: 'Reading the failure in ThemeToggle.test.tsx' }),
+    next('validation:started', { checkName: 'typecheck', command: 'npx tsc --noEmit' }),
+    next('validation:output', { checkName: 'typecheck', line: 'Checking 214 files…', stream: 'stdout' }),
+  ];
+  const summary = reduceAll(
+    createSummary(SESSION_ID, { source: 'native', createdAt: new Date(START).toISOString() }),
+    events,
+  );
+  return { summary: { ...summary, capabilities: ['halt', 'resume', 'cancel'], reporterConnected: true }, events };
 }

@@ -9,8 +9,75 @@ const common = {
   '--vscode-editor-font-family': '"Droid Sans Mono", "monospace", monospace',
 };
 
+// VS Code's default terminal palette for this theme kind (the Monitor's ANSI colours).
+const LIGHT_TERMINAL: Record<string, string> = {
+  '--vscode-terminal-foreground': '#333333',
+  '--vscode-terminal-background': '#ffffff',
+  '--vscode-terminal-ansiBlack': '#000000',
+  '--vscode-terminal-ansiRed': '#cd3131',
+  '--vscode-terminal-ansiGreen': '#00bc00',
+  '--vscode-terminal-ansiYellow': '#949800',
+  '--vscode-terminal-ansiBlue': '#0451a5',
+  '--vscode-terminal-ansiMagenta': '#bc05bc',
+  '--vscode-terminal-ansiCyan': '#0598bc',
+  '--vscode-terminal-ansiWhite': '#555555',
+  '--vscode-terminal-ansiBrightBlack': '#666666',
+  '--vscode-terminal-ansiBrightRed': '#cd3131',
+  '--vscode-terminal-ansiBrightGreen': '#14ce14',
+  '--vscode-terminal-ansiBrightYellow': '#b5ba00',
+  '--vscode-terminal-ansiBrightBlue': '#0451a5',
+  '--vscode-terminal-ansiBrightMagenta': '#bc05bc',
+  '--vscode-terminal-ansiBrightCyan': '#0598bc',
+  '--vscode-terminal-ansiBrightWhite': '#a5a5a5',
+};
+
+// VS Code's default terminal palette for this theme kind (the Monitor's ANSI colours).
+const DARK_TERMINAL: Record<string, string> = {
+  '--vscode-terminal-foreground': '#cccccc',
+  '--vscode-terminal-background': '#181818',
+  '--vscode-terminal-ansiBlack': '#000000',
+  '--vscode-terminal-ansiRed': '#cd3131',
+  '--vscode-terminal-ansiGreen': '#0dbc79',
+  '--vscode-terminal-ansiYellow': '#e5e510',
+  '--vscode-terminal-ansiBlue': '#2472c8',
+  '--vscode-terminal-ansiMagenta': '#bc3fbc',
+  '--vscode-terminal-ansiCyan': '#11a8cd',
+  '--vscode-terminal-ansiWhite': '#e5e5e5',
+  '--vscode-terminal-ansiBrightBlack': '#666666',
+  '--vscode-terminal-ansiBrightRed': '#f14c4c',
+  '--vscode-terminal-ansiBrightGreen': '#23d18b',
+  '--vscode-terminal-ansiBrightYellow': '#f5f543',
+  '--vscode-terminal-ansiBrightBlue': '#3b8eea',
+  '--vscode-terminal-ansiBrightMagenta': '#d670d6',
+  '--vscode-terminal-ansiBrightCyan': '#29b8db',
+  '--vscode-terminal-ansiBrightWhite': '#e5e5e5',
+};
+
+// VS Code's default terminal palette for this theme kind (the Monitor's ANSI colours).
+const HIGH_CONTRAST_TERMINAL: Record<string, string> = {
+  '--vscode-terminal-foreground': '#ffffff',
+  '--vscode-terminal-background': '#000000',
+  '--vscode-terminal-ansiBlack': '#000000',
+  '--vscode-terminal-ansiRed': '#cd0000',
+  '--vscode-terminal-ansiGreen': '#00cd00',
+  '--vscode-terminal-ansiYellow': '#cdcd00',
+  '--vscode-terminal-ansiBlue': '#0000ee',
+  '--vscode-terminal-ansiMagenta': '#cd00cd',
+  '--vscode-terminal-ansiCyan': '#00cdcd',
+  '--vscode-terminal-ansiWhite': '#e5e5e5',
+  '--vscode-terminal-ansiBrightBlack': '#7f7f7f',
+  '--vscode-terminal-ansiBrightRed': '#ff0000',
+  '--vscode-terminal-ansiBrightGreen': '#00ff00',
+  '--vscode-terminal-ansiBrightYellow': '#ffff00',
+  '--vscode-terminal-ansiBrightBlue': '#5c5cff',
+  '--vscode-terminal-ansiBrightMagenta': '#ff00ff',
+  '--vscode-terminal-ansiBrightCyan': '#00ffff',
+  '--vscode-terminal-ansiBrightWhite': '#ffffff',
+};
+
 export const LIGHT_THEME: Record<string, string> = {
   ...common,
+  ...LIGHT_TERMINAL,
   '--vscode-foreground': '#616161',
   '--vscode-descriptionForeground': '#717171',
   '--vscode-errorForeground': '#a1260d',
@@ -60,6 +127,7 @@ export const LIGHT_THEME: Record<string, string> = {
 
 export const DARK_THEME: Record<string, string> = {
   ...common,
+  ...DARK_TERMINAL,
   '--vscode-foreground': '#cccccc',
   '--vscode-descriptionForeground': 'rgba(204, 204, 204, 0.7)',
   '--vscode-errorForeground': '#f48771',
@@ -118,6 +186,7 @@ export function themeCss(theme: Record<string, string>): string {
 /** High Contrast (hc-black): no fills to speak of, borders and outlines carry the structure. */
 export const HIGH_CONTRAST_THEME: Record<string, string> = {
   ...common,
+  ...HIGH_CONTRAST_TERMINAL,
   '--vscode-foreground': '#ffffff',
   '--vscode-descriptionForeground': 'rgba(255, 255, 255, 0.7)',
   '--vscode-errorForeground': '#f48771',

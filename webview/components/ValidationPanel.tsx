@@ -1,0 +1,152 @@
+// The validation panel: one block per check run (name, command, state, duration) with its live
+// output, stderr told apart from stdout and ANSI colours drawn from the theme. A failed or running
+// check is open; the others fold. The output is windowed (webview/validation-output.ts).
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ValidationCheck } from '../../src/protocol/session';
+import { formatDuration } from '../format';
+import type { MonitorModel } from '../monitor-model';
+import { OutputView, outputText, type CheckOutput } from '../validation-output';
+import { Icon } from './Icon';
+
+const CHECK_LOOK: Record<ValidationCheck['status'], { icon: string; label: string }> = {
+  running: { icon: 'loading', label: 'running' },
+  passed: { icon: 'pass', label: 'passed' },
+  failed: { icon: 'error', label: 'failed' },
+};
+
+/** "3 checks, 1 failed" (and how many still run). */
+export function checksHeadline(checks: readonly ValidationCheck[]): string {
+  const failed = checks.filter((c) => c.status === 'failed').length;
+  const running = checks.filter((c) => c.status === 'running').length;
+  let text = `${checks.length} check${checks.length === 1 ? '' : 's'}`;
+  if (failed > 0) text += `, ${failed} failed`;
+  if (running > 0) text += `, ${running} running`;
+  return text;
+}
+
+function stateText(check: ValidationCheck): string {
+  if (check.status === 'failed') return check.exitCode !== undefined ? `failed, exit code ${check.exitCode}` : 'failed';
+  return CHECK_LOOK[check.status].label;
+}
+
+function checkDuration(check: ValidationCheck): string {
+  if (check.durationMs !== undefined) return formatDuration(check.durationMs);
+  return '';
+}
+
+const EMPTY_OUTPUT: CheckOutput = { lines: [], stderrLines: 0 };
+
+function CheckOutputBox(props: { model: MonitorModel; run: number; name: string; copy: (text: string) => void }) {
+  const { model, run } = props;
+  const box = useRef<HTMLDivElement>(null);
+  const view = useRef<OutputView | null>(null);
+  const [following, setFollowing] = useState(true);
+  const [lineCount, setLineCount] = useState(0);
+
+  useEffect(() => {
+    const output = () => model.validationOutput.runs[run] ?? EMPTY_OUTPUT;
+    const source = {
+      count: () => output().lines.length,
+      line: (i: number) => {
+        const event = model.events[output().lines[i]];
+        const line = event?.data.line;
+        return { text: typeof line === 'string' ? line : '', stderr: event?.data.stream === 'stderr' };
+      },
+    };
+    const outputView = new OutputView(box.current!, source, setFollowing);
+    view.current = outputView;
+    const refresh = () => {
+      outputView.update();
+      setLineCount(output().lines.length);
+    };
+    refresh();
+    model.outputListeners.add(refresh);
+    return () => {
+      model.outputListeners.delete(refresh);
+      outputView.dispose();
+      box.current?.replaceChildren();
+    };
+  }, [model, run, model.generation]);
+
+  const output = model.validationOutput.runs[run] ?? EMPTY_OUTPUT;
+  return (
+    <div class="check-output-area">
+      <div class="check-toolbar">
+        <span class="muted">
+          {lineCount} line{lineCount === 1 ? '' : 's'}
+          {output.stderrLines > 0 ? `, ${output.stderrLines} on stderr` : ''}
+        </span>
+        <span class="check-toolbar-actions">
+          {!following && (
+            <button type="button" class="icon-button" onClick={() => view.current?.follow()}>
+              <Icon name="arrow-down" /> Follow
+            </button>
+          )}
+          <button
+            type="button"
+            class="icon-button"
+            disabled={lineCount === 0}
+            onClick={() => props.copy(outputText(model.events, model.validationOutput.runs[run] ?? EMPTY_OUTPUT))}
+          >
+            <Icon name="copy" /> Copy output
+          </button>
+        </span>
+      </div>
+      <div
+        ref={box}
+        class="check-output"
+        role="log"
+        aria-live="off"
+        aria-label={`Output of ${props.name}`}
+        tabIndex={0}
+      />
+    </div>
+  );
+}
+
+function CheckBlock(props: { check: ValidationCheck; run: number; model: MonitorModel; copy: (text: string) => void }) {
+  const { check } = props;
+  // Open while running or failed unless the user folded or opened it themselves.
+  const [chosen, setChosen] = useState<boolean | undefined>(undefined);
+  const open = chosen ?? check.status !== 'passed';
+  const look = CHECK_LOOK[check.status];
+  return (
+    <li class={`check check-${check.status}`}>
+      <details
+        open={open}
+        onToggle={(e) => {
+          const nowOpen = (e.currentTarget as HTMLDetailsElement).open;
+          if (nowOpen !== open) setChosen(nowOpen);
+        }}
+      >
+        <summary class="check-line">
+          <Icon name={look.icon} spin={check.status === 'running'} class={`check-icon check-icon-${check.status}`} />
+          <span class="check-name">{check.name}</span>
+          <span class="check-state">{stateText(check)}</span>
+          <span class="check-duration">{checkDuration(check)}</span>
+        </summary>
+        {check.command && (
+          <div class="check-command" title={check.command}>
+            <code>$ {check.command}</code>
+          </div>
+        )}
+        {open && <CheckOutputBox model={props.model} run={props.run} name={check.name} copy={props.copy} />}
+      </details>
+    </li>
+  );
+}
+
+export function ValidationPanel(props: {
+  checks: readonly ValidationCheck[];
+  model: MonitorModel;
+  copy: (text: string) => void;
+}) {
+  if (props.checks.length === 0) return <p class="muted">No checks yet.</p>;
+  return (
+    <ul class="checks" aria-label="Checks">
+      {props.checks.map((check, i) => (
+        <CheckBlock key={`${i}:${check.name}`} check={check} run={i} model={props.model} copy={props.copy} />
+      ))}
+    </ul>
+  );
+}

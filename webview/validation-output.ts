@@ -1,0 +1,230 @@
+// Each check's output lines, found among the shown session's events, and a windowed view of them.
+// A check can print 100,000 lines: the index keeps only event indexes per check run, and the view
+// (outside Preact, like the event list) creates DOM nodes only for the lines in view. ANSI colours
+// become CSS classes mapped to the theme's terminal colours; text goes in through textContent.
+import type { EventEnvelope } from '../src/protocol/wire';
+import { parseAnsi, stripAnsi, type AnsiStyle } from '../src/protocol/families/ansi';
+import { checkName } from '../src/protocol/families/validation';
+
+export interface CheckOutput {
+  /** Indexes into the model's events of this run's `validation:output` events, in order. */
+  lines: number[];
+  stderrLines: number;
+}
+
+/**
+ * Check runs in the order the hub's reducer creates them (a start opens a run; a completion
+ * without a running run of that name opens one too), so run k here is `summary.checks[k]`.
+ */
+export class ValidationOutputIndex {
+  readonly runs: CheckOutput[] = [];
+  private readonly running = new Map<string, number>();
+  private scanned = 0;
+  private generation = -1;
+  /** Bumped whenever a line is added, so views know to redraw. */
+  version = 0;
+
+  /** Index the events not seen yet; starts over when the model replaced its events (snapshot). */
+  update(events: readonly EventEnvelope[], generation: number): void {
+    if (generation !== this.generation) {
+      this.generation = generation;
+      this.runs.length = 0;
+      this.running.clear();
+      this.scanned = 0;
+      this.version++;
+    }
+    for (let i = this.scanned; i < events.length; i++) {
+      const event = events[i];
+      if (event.kind.charCodeAt(0) !== 118 /* v */ || !event.kind.startsWith('validation:')) continue;
+      const name = checkName(event.data);
+      if (event.kind === 'validation:started') {
+        this.running.set(name, this.runs.push({ lines: [], stderrLines: 0 }) - 1);
+      } else if (event.kind === 'validation:output') {
+        let run = this.running.get(name);
+        if (run === undefined) {
+          // Output of a check whose start we never saw: the reducer has no run for it either
+          // until its completion, which then opens one; keep the lines for that run.
+          run = this.runs.push({ lines: [], stderrLines: 0 }) - 1;
+          this.running.set(name, run);
+        }
+        this.runs[run].lines.push(i);
+        if (event.data.stream === 'stderr') this.runs[run].stderrLines++;
+        this.version++;
+      } else if (event.kind === 'validation:completed') {
+        if (!this.running.has(name)) this.runs.push({ lines: [], stderrLines: 0 });
+        this.running.delete(name);
+      }
+    }
+    this.scanned = events.length;
+  }
+}
+
+export const LINE_HEIGHT = 18;
+const OVERSCAN = 8;
+const VISIBLE_LINES = 10;
+const BOTTOM_SLACK = LINE_HEIGHT / 2;
+
+function styleClasses(style: AnsiStyle): string {
+  let classes = '';
+  // Inverse swaps the colours; without explicit ones it uses the theme's background as text.
+  const fg = style.inverse ? style.bg : style.fg;
+  const bg = style.inverse ? style.fg : style.bg;
+  if (fg !== undefined) classes += ` ansi-fg-${fg}`;
+  else if (style.inverse) classes += ' ansi-fg-inverse';
+  if (bg !== undefined) classes += ` ansi-bg-${bg}`;
+  else if (style.inverse) classes += ' ansi-bg-inverse';
+  if (style.bold) classes += ' ansi-bold';
+  if (style.dim) classes += ' ansi-dim';
+  if (style.italic) classes += ' ansi-italic';
+  if (style.underline) classes += ' ansi-underline';
+  if (style.strike) classes += ' ansi-strike';
+  return classes.trim();
+}
+
+/** One output line as DOM: spans per styled segment, text only. */
+export function renderLine(el: HTMLElement, line: string): void {
+  el.textContent = '';
+  for (const segment of parseAnsi(line)) {
+    const classes = styleClasses(segment.style);
+    if (!classes) {
+      el.append(segment.text);
+      continue;
+    }
+    const span = document.createElement('span');
+    span.className = classes;
+    span.textContent = segment.text;
+    el.append(span);
+  }
+}
+
+export interface OutputSource {
+  count(): number;
+  /** The line's raw text (with escapes) and stream. */
+  line(index: number): { text: string; stderr: boolean };
+}
+
+/**
+ * A fixed-height, windowed, tail-following view of one check's output. Following stops when the
+ * user scrolls up and resumes at the bottom (or through `follow()`), like the event stream.
+ */
+export class OutputView {
+  readonly scroller: HTMLElement;
+  private readonly spacer: HTMLElement;
+  private readonly window: HTMLElement;
+  private following = true;
+  private first = -1;
+  private last = -1;
+  private shownCount = -1;
+  private frame = 0;
+
+  constructor(
+    container: HTMLElement,
+    private source: OutputSource,
+    private readonly onFollowChange: (following: boolean) => void,
+  ) {
+    this.scroller = container;
+    this.spacer = document.createElement('div');
+    this.spacer.className = 'output-spacer';
+    this.window = document.createElement('div');
+    this.window.className = 'output-window';
+    this.spacer.append(this.window);
+    this.scroller.append(this.spacer);
+    this.scroller.addEventListener('scroll', this.onScroll, { passive: true });
+    this.update();
+  }
+
+  setSource(source: OutputSource): void {
+    this.source = source;
+    this.first = this.last = this.shownCount = -1;
+    this.update();
+  }
+
+  get isFollowing(): boolean {
+    return this.following;
+  }
+
+  follow(): void {
+    this.setFollowing(true);
+    this.update();
+  }
+
+  /** Redraw after lines were added (cheap when nothing in view changed). */
+  update(): void {
+    const count = this.source.count();
+    if (count !== this.shownCount) {
+      this.spacer.style.height = `${count * LINE_HEIGHT}px`;
+      // The box grows with the output up to ten lines (the stylesheet caps it in a short view).
+      const shown = Math.max(3, Math.min(count, VISIBLE_LINES));
+      if (this.shownCount < VISIBLE_LINES || count < VISIBLE_LINES)
+        this.scroller.style.height = `${shown * LINE_HEIGHT + 2}px`;
+      this.shownCount = count;
+    }
+    const height = this.scroller.clientHeight || LINE_HEIGHT * 12;
+    if (this.following) {
+      const bottom = Math.max(0, count * LINE_HEIGHT - height);
+      // Our own scroll lands at the bottom, so the scroll handler keeps following.
+      if (Math.abs(this.scroller.scrollTop - bottom) > 1) this.scroller.scrollTop = bottom;
+    }
+    this.renderWindow(count, this.scroller.scrollTop, height);
+  }
+
+  private renderWindow(count: number, scrollTop: number, height: number): void {
+    const first = Math.max(0, Math.floor(scrollTop / LINE_HEIGHT) - OVERSCAN);
+    const last = Math.min(count, Math.ceil((scrollTop + height) / LINE_HEIGHT) + OVERSCAN);
+    if (first === this.first && last === this.last) return;
+    // Keep the rows still in view; build only the new ones.
+    const kept = new Map<number, HTMLElement>();
+    for (const child of Array.from(this.window.children) as HTMLElement[]) {
+      const index = Number(child.dataset.line);
+      if (index >= first && index < last) kept.set(index, child);
+    }
+    const rows: HTMLElement[] = [];
+    for (let i = first; i < last; i++) {
+      let row = kept.get(i);
+      if (!row) {
+        const { text, stderr } = this.source.line(i);
+        row = document.createElement('div');
+        row.className = stderr ? 'output-line stderr' : 'output-line';
+        row.dataset.line = String(i);
+        renderLine(row, text);
+      }
+      rows.push(row);
+    }
+    this.window.replaceChildren(...rows);
+    this.window.style.transform = `translateY(${first * LINE_HEIGHT}px)`;
+    this.first = first;
+    this.last = last;
+  }
+
+  private readonly onScroll = (): void => {
+    const el = this.scroller;
+    const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - BOTTOM_SLACK;
+    if (this.following !== atBottom) this.setFollowing(atBottom);
+    if (!this.frame)
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.renderWindow(this.shownCount, this.scroller.scrollTop, this.scroller.clientHeight);
+      });
+  };
+
+  private setFollowing(following: boolean): void {
+    if (this.following === following) return;
+    this.following = following;
+    this.onFollowChange(following);
+  }
+
+  dispose(): void {
+    this.scroller.removeEventListener('scroll', this.onScroll);
+    if (this.frame) cancelAnimationFrame(this.frame);
+  }
+}
+
+/** A run's output as plain text (escapes removed), for the clipboard. */
+export function outputText(events: readonly EventEnvelope[], output: CheckOutput): string {
+  const lines: string[] = new Array(output.lines.length);
+  for (let i = 0; i < output.lines.length; i++) {
+    const line = events[output.lines[i]].data.line;
+    lines[i] = stripAnsi(typeof line === 'string' ? line : '');
+  }
+  return lines.join('\n');
+}
