@@ -62,6 +62,8 @@ export interface Hub {
     need(id: string, need: LegacyNeed): Promise<void>;
     release(id: string): void;
   };
+  /** The session's JSONL file (for people: Open Log); undefined without a journal or before its first event. */
+  journalPathOf(sessionId: string): string | undefined;
   dispose(): Promise<void>;
 }
 
@@ -74,7 +76,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   let journal = options.journalDir ? new Journal({ dir: options.journalDir, log }) : undefined;
   let restored: RestoredSession[] = [];
   try {
-    restored = (await journal?.load()) ?? [];
+    restored = (await journal?.open()) ?? [];
   } catch (error) {
     // An unusable journal folder costs history, not the live panel: run from memory.
     log.error(`journal ${options.journalDir} unusable, sessions are kept in memory only: ${(error as Error).message}`);
@@ -90,6 +92,15 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   if (journal) {
     journal.attach(() => store.list());
     store.restore(restored);
+    const rebuilding = journal;
+    if (rebuilding.needsRebuild) {
+      // Sessions the index could not vouch for are read from their files once the hub is up.
+      store.loadInBackground(
+        new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+          rebuilding.rebuild((session) => store.restoreRebuilt(session)),
+        ),
+      );
+    }
   }
 
   // Sessions another window claimed (a run it started while this hub holds the legacy port): their
@@ -252,6 +263,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       need: (id, need) => legacyPort?.need(id, need) ?? Promise.resolve(),
       release: (id) => legacyPort?.release(id),
     },
+    journalPathOf: (sessionId) => journal?.pathOf(sessionId),
     dispose,
   };
 }

@@ -1,43 +1,62 @@
-// The journal: every session as a JSONL file (one EventEnvelope per line) plus index.json with the
-// summaries, in the folder the host gives (the extension's workspace storage). Writing happens in
-// the background so a burst of events never blocks the event loop: lines are buffered per file
-// and written by at most one appendFile per file at a time, each taking everything buffered so far.
-// Reading back is defensive: the files may have been cut off by a crash mid-write.
-import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+// The journal: every session as a JSONL file (a header line, then one EventEnvelope per line,
+// readable by people and tools), a sidecar per session with the byte offset of every
+// OFFSET_STRIDE-th event, and index.json with every session's summary and the file size that
+// summary reflects. Start-up reads the index only; a session's events are read when someone asks
+// for a range of them, a few blocks of lines found through the sidecar, and kept in a page cache
+// bounded in bytes. Sessions the index cannot vouch for (no index, an older release's index, a
+// file that grew or shrank after the index was written) are rebuilt from their files in the
+// background, after the hub is ready.
+//
+// Writing happens in the background so a burst of events never blocks the event loop: lines are
+// buffered per file and written by at most one appendFile per file at a time, each taking
+// everything buffered so far. An ack waits for that write (whenWritten).
+import { constants as fsConstants, promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { EventEnvelope } from '../protocol/wire';
-import { FINAL_STATES, SessionSummary } from '../protocol/session';
-import { createSummary, reduceAll } from './session-model';
+import type { EventEnvelope } from '../protocol/wire';
+import { FINAL_STATES, SessionSummary, type SessionSource } from '../protocol/session';
+import { createSummary, reduceSession } from './session-model';
+import { JOURNAL_EXT, alternativeName, journalFileName, offsetsFileName } from './journal-names';
+import {
+  OFFSET_STRIDE,
+  eventsOfRange,
+  headerLine,
+  scanJournal,
+  type JournalHeader,
+  type ScanResult,
+} from './journal-scan';
+import { PageCache } from './page-cache';
 import type { HubLogger } from './logger';
 import type { JournalSink, RestoredSession } from './store';
 
+export { journalFileName } from './journal-names';
 export const INDEX_FILE = 'index.json';
-const JOURNAL_EXT = '.jsonl';
-const MAX_NAME_LENGTH = 160;
+/** An index larger than this is not read (it is rebuilt from the session files instead). */
+const MAX_INDEX_BYTES = 64 * 1024 * 1024;
+/** A sidecar holds 8 bytes per OFFSET_STRIDE events; larger ones are not read, only rebuilt. */
+const MAX_OFFSETS_BYTES = 64 * 1024 * 1024;
+/** While events arrive, the index is rewritten at most this often (what a crash can leave stale). */
+const INDEX_REFRESH_MS = 2_000;
+export const DEFAULT_PAGE_CACHE_BYTES = 8 * 1024 * 1024;
+/** After a failed write the chunk is tried again after this long, doubling up to the maximum. */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5_000;
 
-const IndexFile = z.object({ version: z.literal(1), sessions: z.array(z.unknown()) });
-
-/**
- * A file name for a session id that is safe on every file system: anything but letters, digits,
- * `_` and `-` becomes %XX (so `:` and `.` never reach the disk), and very long ids are cut and
- * made unique with a hash (the id itself is read back from the lines, not from the name).
- */
-export function journalFileName(sessionId: string): string {
-  let name = sessionId.replace(
-    /[^A-Za-z0-9_-]/g,
-    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
-  );
-  if (name.length > MAX_NAME_LENGTH) {
-    const hash = createHash('sha256').update(sessionId).digest('hex').slice(0, 16);
-    name = `${name.slice(0, MAX_NAME_LENGTH - 17)}~${hash}`;
-  }
-  return name + JOURNAL_EXT;
-}
+/** Release 0.1.0 wrote summaries only; this release adds the file each one belongs to. */
+const IndexV1 = z.object({ version: z.literal(1), sessions: z.array(z.unknown()) });
+const IndexEntry = z.object({
+  summary: z.unknown(),
+  /** The session's file, once it exists. */
+  file: z.string().optional(),
+  /** The file's size when the summary was taken: a different size means the summary is stale. */
+  bytes: z.number().int().nonnegative(),
+});
+const IndexV2 = z.object({ version: z.literal(2), sessions: z.array(z.unknown()) });
 
 interface PendingChunk {
   text: string;
+  count: number;
   /** The highest seq in the chunk: once it is written, acks up to it may go out. */
   lastSeq: number;
 }
@@ -48,44 +67,69 @@ interface WrittenWaiter {
 }
 
 interface JournalFile {
+  sessionId: string;
+  name: string;
   path: string;
-  /** Bytes on disk plus bytes buffered (for retention). */
+  /** Trust level, written in the header of a new file. */
+  source: SessionSource;
+  /** The file exists on disk (created by this hub or found at start-up). */
+  exists: boolean;
+  /** Bytes and events on disk plus buffered (retention, the index). */
   bytes: number;
+  events: number;
+  /** What the completed writes hold. */
+  writtenBytes: number;
+  writtenEvents: number;
+  writtenSeq: number;
+  /** Byte offset of event i * OFFSET_STRIDE; null until the sidecar was read (on first use). */
+  offsets: number[] | null;
+  /** Entries the sidecar on disk holds. */
+  sidecarEntries: number;
+  preparing: Promise<void> | null;
   pending: PendingChunk[];
   writing: Promise<void> | null;
-  /** The highest seq whose line is on disk (the write call completed). */
-  writtenSeq: number;
   /** Acks waiting for their events to be written, in seq order. */
   waiters: WrittenWaiter[];
   /** Set when retention or clearHistory removed the session: nothing more is written. */
   removed?: boolean;
 }
 
-/** After a failed write the chunk is tried again after this long, doubling up to the maximum. */
-const RETRY_FIRST_MS = 100;
-const RETRY_MAX_MS = 5_000;
+/** A file whose summary must be derived from its lines, and what the index knew about it. */
+interface RebuildJob {
+  name: string;
+  meta?: SessionSummary;
+}
 
 export interface JournalOptions {
   dir: string;
   log: HubLogger;
+  /** Bytes of event text kept in the page cache (default 8 MiB). */
+  pageCacheBytes?: number;
 }
 
 export class Journal implements JournalSink {
   private readonly dir: string;
   private readonly log: HubLogger;
   private readonly files = new Map<string, JournalFile>();
+  /** Every journal file name in the folder, lowercased: a new name must differ from all of them without case. */
+  private readonly namesInUse = new Set<string>();
   /** Unlinks in progress by path, so a re-created session's first write waits for them. */
   private readonly removing = new Map<string, Promise<void>>();
+  private readonly cache: PageCache;
   private summaries: () => SessionSummary[] = () => [];
   private indexDirty = false;
   private indexWriting: Promise<void> | null = null;
+  private indexTimer: NodeJS.Timeout | undefined;
   private failedPaths = new Set<string>();
+  private rebuildJobs: RebuildJob[] = [];
+  private rebuilding: Promise<void> | null = null;
   /** Set by close(): failed writes are given up instead of retried. */
   private closing = false;
 
   constructor(options: JournalOptions) {
     this.dir = options.dir;
     this.log = options.log;
+    this.cache = new PageCache(options.pageCacheBytes ?? DEFAULT_PAGE_CACHE_BYTES);
   }
 
   /** Where index.json gets its content from (the store's list()). */
@@ -93,48 +137,101 @@ export class Journal implements JournalSink {
     this.summaries = summaries;
   }
 
-  /** Read every session back. Never throws for bad content: bad lines are skipped and reported. */
-  async load(): Promise<RestoredSession[]> {
+  /**
+   * The quick part of start-up: the sessions index.json vouches for (its summary was taken when
+   * the file had exactly the size it has now). Everything else waits for rebuild().
+   */
+  async open(): Promise<RestoredSession[]> {
     await fs.mkdir(this.dir, { recursive: true });
-    const meta = await this.readIndex();
-    const restored = new Map<string, RestoredSession>();
-
     const names = (await fs.readdir(this.dir)).filter((name) => name.endsWith(JOURNAL_EXT)).sort();
-    for (const name of names) {
-      const path = join(this.dir, name);
-      const session = await this.readSessionFile(path, meta);
-      if (!session) continue;
-      if (restored.has(session.summary.id)) {
-        this.log.warn(`journal: ${name} repeats session ${session.summary.id}; ignored`);
+    for (const name of names) this.namesInUse.add(name.toLowerCase());
+    const index = await this.readIndex();
+    const restored: RestoredSession[] = [];
+    const vouched = new Set<string>();
+    const metaByName = new Map<string, SessionSummary>();
+    const unplaced: SessionSummary[] = [];
+
+    for (const { summary, file, bytes } of index.entries) {
+      if (file === undefined) {
+        // Created and never reported to (pending), or its file was not created yet at the time.
+        if (summary.eventCount === 0) restored.push({ summary });
+        else unplaced.push(summary);
         continue;
       }
-      restored.set(session.summary.id, session);
-      this.files.set(session.summary.id, {
-        path,
-        bytes: session.bytes,
-        pending: [],
-        writing: null,
-        writtenSeq: session.summary.lastSeq,
-        waiters: [],
-      });
+      if (!names.includes(file)) {
+        this.log.warn(`journal: ${file} (session ${summary.id}) is missing; the session is dropped`);
+        continue;
+      }
+      const size = await this.regularFileSize(join(this.dir, file));
+      if (size === bytes && size > 0) {
+        vouched.add(file);
+        restored.push({ summary });
+        this.files.set(summary.id, this.fileRecord(summary, file, size));
+      } else {
+        // Shown at once as the index had it; replaced when its file has been read again.
+        restored.push({ summary });
+        metaByName.set(file, summary);
+      }
     }
-    // Sessions created but never reported to (pending) have no lines, only an index entry.
-    for (const summary of meta.values()) {
-      if (!restored.has(summary.id))
-        restored.set(summary.id, { summary: { ...summary, lastSeq: 0, eventCount: 0 }, events: [] });
-    }
-    const sessions = [...restored.values()].map(({ summary, events }) => ({ summary, events }));
-    const eventCount = sessions.reduce((sum, s) => sum + s.events.length, 0);
-    this.log.info(`journal: reloaded ${sessions.length} session(s), ${eventCount} event(s) from ${this.dir}`);
-    return sessions;
+    this.rebuildJobs = names.filter((name) => !vouched.has(name)).map((name) => ({ name, meta: metaByName.get(name) }));
+    this.unplacedMeta = new Map([...unplaced, ...index.metaOnly].map((summary) => [summary.id, summary]));
+    this.log.info(
+      `journal: ${restored.length} session(s) from ${INDEX_FILE} in ${this.dir}` +
+        (this.rebuildJobs.length > 0 ? `; ${this.rebuildJobs.length} file(s) to rebuild in the background` : ''),
+    );
+    return restored;
   }
 
-  append(sessionId: string, events: readonly EventEnvelope[]): void {
+  /** Summaries known from the index whose file has to be read to place them (0.1.0 index, unplaced entries). */
+  private unplacedMeta = new Map<string, SessionSummary>();
+
+  /** True while files are still being rebuilt (reporters wait for it before they learn lastSeq). */
+  get needsRebuild(): boolean {
+    return this.rebuildJobs.length > 0;
+  }
+
+  /**
+   * Read the files open() could not vouch for, one after the other, and hand each session to
+   * `restore` (a session the store already has is replaced: its summary was stale). Resolves when
+   * all are done; the index is rewritten after.
+   */
+  rebuild(restore: (session: RestoredSession) => void): Promise<void> {
+    this.rebuilding ??= (async () => {
+      const jobs = this.rebuildJobs;
+      let rebuilt = 0;
+      for (const job of jobs) {
+        if (this.closing) break;
+        try {
+          const session = await this.rebuildFile(job);
+          if (session) {
+            restore(session);
+            rebuilt++;
+          }
+        } catch (error) {
+          this.log.warn(`journal: could not rebuild ${job.name}: ${(error as Error).message}`);
+        }
+      }
+      // Pending sessions of an older index (no file, no events) come back as they were.
+      for (const summary of this.unplacedMeta.values()) {
+        if (summary.eventCount === 0 && !this.files.has(summary.id)) restore({ summary });
+      }
+      this.rebuildJobs = [];
+      this.unplacedMeta.clear();
+      if (jobs.length > 0) {
+        this.log.info(`journal: rebuilt ${rebuilt} session(s) from their files`);
+        this.indexChanged();
+      }
+    })();
+    return this.rebuilding;
+  }
+
+  append(sessionId: string, events: readonly EventEnvelope[], source: SessionSource): void {
     if (events.length === 0) return;
     let file = this.files.get(sessionId);
     if (!file) {
-      const path = join(this.dir, journalFileName(sessionId));
-      file = { path, bytes: 0, pending: [], writing: null, writtenSeq: 0, waiters: [] };
+      const name = this.claimName(sessionId);
+      file = this.fileRecord(null, name, 0, sessionId, source);
+      file.bytes = Buffer.byteLength(headerLine({ shannonJournal: 1, sessionId, source }));
       this.files.set(sessionId, file);
     }
     let text = '';
@@ -143,9 +240,11 @@ export class Journal implements JournalSink {
       text += JSON.stringify(event) + '\n';
       lastSeq = Math.max(lastSeq, event.seq);
     }
-    file.pending.push({ text, lastSeq });
+    file.pending.push({ text, count: events.length, lastSeq });
     file.bytes += Buffer.byteLength(text);
+    file.events += events.length;
     if (!file.writing) file.writing = this.drain(file);
+    this.indexSoon();
   }
 
   /**
@@ -159,8 +258,63 @@ export class Journal implements JournalSink {
     return new Promise((resolve) => file.waiters.push({ seq, resolve }));
   }
 
+  /** Events [from, to) of a session, by index among its events, read from its file. */
+  async read(sessionId: string, from: number, to: number): Promise<EventEnvelope[]> {
+    const file = this.files.get(sessionId);
+    if (!file || to <= from) return [];
+    await this.settle(file);
+    if (file.removed || !file.exists) return [];
+    await this.prepare(file);
+    const offsets = file.offsets!;
+    const end = Math.min(to, file.writtenEvents);
+    if (from >= end) return [];
+    const firstBlock = Math.floor(from / OFFSET_STRIDE);
+    const lastBlock = Math.floor((end - 1) / OFFSET_STRIDE);
+    const blocks: EventEnvelope[][] = [];
+    let handle: FileHandle | undefined;
+    try {
+      for (let block = firstBlock; block <= lastBlock;) {
+        const cached = this.cache.get(this.pageKey(file, block));
+        if (cached) {
+          blocks.push(cached);
+          block++;
+          continue;
+        }
+        // Read every block up to the next cached one in one go.
+        let until = block;
+        while (until < lastBlock && !this.cache.get(this.pageKey(file, until + 1))) until++;
+        const start = offsets[block];
+        const stop = offsets[until + 1] ?? file.writtenBytes;
+        handle ??= await openRegular(file.path);
+        const data = Buffer.allocUnsafe(stop - start);
+        const { bytesRead } = await handle.read(data, 0, data.length, start);
+        for (let b = block; b <= until; b++) {
+          const slice = data.subarray(offsets[b] - start, Math.min((offsets[b + 1] ?? stop) - start, bytesRead));
+          const events = eventsOfRange(slice, { sessionId: file.sessionId, lastSeq: 0, atStart: offsets[b] === 0 });
+          // Only whole blocks are cached: the last one of a running session still grows.
+          if (events.length === OFFSET_STRIDE) this.cache.set(this.pageKey(file, b), events, slice.length);
+          blocks.push(events);
+        }
+        block = until + 1;
+      }
+    } finally {
+      await handle?.close();
+    }
+    const all = blocks.length === 1 ? blocks[0] : blocks.flat();
+    const skip = from - firstBlock * OFFSET_STRIDE;
+    return all.slice(skip, skip + (end - from));
+  }
+
+  /** The session's file on disk, for people (Open Log). */
+  pathOf(sessionId: string): string | undefined {
+    const file = this.files.get(sessionId);
+    return file?.exists ? file.path : undefined;
+  }
+
   indexChanged(): void {
     this.indexDirty = true;
+    // While files are rebuilt the store does not know every session yet: the index waits for it.
+    if (this.rebuildJobs.length > 0 && !this.closing) return;
     this.indexWriting ??= this.writeIndexLoop();
   }
 
@@ -176,9 +330,12 @@ export class Journal implements JournalSink {
       this.files.delete(id);
       file.removed = true;
       file.pending = [];
+      this.cache.deletePrefix(`${file.path}#`);
       const job = (async () => {
         await file.writing;
         await fs.rm(file.path, { force: true });
+        await fs.rm(join(this.dir, offsetsFileName(file.name)), { force: true });
+        this.namesInUse.delete(file.name.toLowerCase());
       })().catch((error: unknown) =>
         this.log.warn(`journal: could not remove ${file.path}: ${(error as Error).message}`),
       );
@@ -191,9 +348,13 @@ export class Journal implements JournalSink {
     await Promise.all(jobs);
   }
 
-  /** Write what is buffered (one more try for failing writes), then stop retrying. */
+  /** Write what is buffered (one more try for failing writes) and the final index, then stop retrying. */
   async close(): Promise<void> {
     this.closing = true;
+    clearTimeout(this.indexTimer);
+    await this.rebuilding;
+    await this.flush();
+    this.indexChanged();
     await this.flush();
   }
 
@@ -208,6 +369,123 @@ export class Journal implements JournalSink {
     }
   }
 
+  // ---- files ---------------------------------------------------------------------------------
+
+  private fileRecord(
+    summary: SessionSummary | null,
+    name: string,
+    size: number,
+    sessionId = summary!.id,
+    source: SessionSource = summary!.source,
+  ): JournalFile {
+    const events = summary?.eventCount ?? 0;
+    const lastSeq = summary?.lastSeq ?? 0;
+    return {
+      sessionId,
+      name,
+      path: join(this.dir, name),
+      source,
+      exists: summary !== null,
+      bytes: size,
+      events,
+      writtenBytes: size,
+      writtenEvents: events,
+      writtenSeq: lastSeq,
+      offsets: null,
+      sidecarEntries: 0,
+      preparing: null,
+      pending: [],
+      writing: null,
+      waiters: [],
+    };
+  }
+
+  /** A name for a new session file, different without case from every file in the folder. */
+  private claimName(sessionId: string): string {
+    const preferred = journalFileName(sessionId);
+    let name = preferred;
+    for (let attempt = 2; this.namesInUse.has(name.toLowerCase()); attempt++)
+      name = alternativeName(preferred, attempt);
+    this.namesInUse.add(name.toLowerCase());
+    return name;
+  }
+
+  private pageKey(file: JournalFile, block: number): string {
+    return `${file.path}#${block}`;
+  }
+
+  /** Wait until nothing is buffered for the file (a read sees every event the store counted). */
+  private async settle(file: JournalFile): Promise<void> {
+    while (file.writing) await file.writing;
+  }
+
+  /**
+   * Load the file's offsets from its sidecar once, checking them against the file, and extend
+   * them by reading the lines after the last good one (a crash may have left the sidecar short).
+   */
+  private prepare(file: JournalFile): Promise<void> {
+    if (file.offsets) return Promise.resolve();
+    file.preparing ??= (async () => {
+      const sidecar = join(this.dir, offsetsFileName(file.name));
+      const expected = Math.ceil(file.writtenEvents / OFFSET_STRIDE);
+      let offsets: number[] = [];
+      try {
+        const size = await this.regularFileSize(sidecar);
+        if (size !== undefined && size <= MAX_OFFSETS_BYTES) {
+          const raw = await fs.readFile(sidecar);
+          for (let i = 0; i + 8 <= raw.length && offsets.length < expected; i += 8) {
+            const offset = raw.readDoubleLE(i);
+            const previous = offsets.length > 0 ? offsets[offsets.length - 1] : -1;
+            if (!Number.isInteger(offset) || offset <= previous || offset >= file.writtenBytes) break;
+            offsets.push(offset);
+          }
+        }
+      } catch (error) {
+        this.log.warn(`journal: cannot read ${sidecar}: ${(error as Error).message}; it is rebuilt`);
+        offsets = [];
+      }
+      const kept = offsets.length;
+      if (kept < expected || expected === 0) {
+        const from =
+          kept > 0 ? { offset: offsets[kept - 1], index: (kept - 1) * OFFSET_STRIDE, lastSeq: 0 } : undefined;
+        if (from) offsets.pop();
+        const handle = await openRegular(file.path);
+        let scan: ScanResult;
+        try {
+          scan = await scanJournal(handle, {
+            ...(from ?? { offset: 0, index: 0, lastSeq: 0 }),
+            sessionId: file.sessionId,
+          });
+        } finally {
+          await handle.close();
+        }
+        for (const { offset } of scan.offsets) offsets.push(offset);
+        if (scan.endIndex !== file.writtenEvents) {
+          this.log.warn(
+            `journal: ${file.path} holds ${scan.endIndex} event(s), its summary counted ${file.writtenEvents}; reading what is there`,
+          );
+          file.writtenEvents = file.events = scan.endIndex;
+        }
+        if (kept < offsets.length || kept !== Math.ceil(file.writtenEvents / OFFSET_STRIDE)) {
+          await this.writeSidecar(file, offsets);
+        }
+      }
+      file.sidecarEntries = offsets.length;
+      file.offsets = offsets;
+    })().finally(() => (file.preparing = null));
+    return file.preparing;
+  }
+
+  private async writeSidecar(file: JournalFile, offsets: readonly number[]): Promise<void> {
+    const data = Buffer.allocUnsafe(offsets.length * 8);
+    offsets.forEach((offset, i) => data.writeDoubleLE(offset, i * 8));
+    try {
+      await fs.writeFile(join(this.dir, offsetsFileName(file.name)), data);
+    } catch (error) {
+      this.log.warn(`journal: could not write the offsets of ${file.path}: ${(error as Error).message}`);
+    }
+  }
+
   /**
    * Write everything buffered for one file, one appendFile at a time. A failed write (disk full,
    * folder removed) is retried with backoff, not dropped: its events are not acknowledged until
@@ -218,36 +496,92 @@ export class Journal implements JournalSink {
     await this.removing.get(file.path);
     let retryMs = RETRY_FIRST_MS;
     while (file.pending.length > 0 && !file.removed) {
+      try {
+        if (!file.exists) await this.create(file);
+        else await this.prepare(file);
+      } catch (error) {
+        if (await this.writeFailed(file, error, retryMs)) break;
+        retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+        continue;
+      }
       const chunks = file.pending;
       file.pending = [];
-      const text = chunks.length === 1 ? chunks[0].text : chunks.map((c) => c.text).join('');
+      const data = Buffer.from(chunks.length === 1 ? chunks[0].text : chunks.map((c) => c.text).join(''));
+      const newOffsets = lineOffsets(data, file.writtenBytes, file.writtenEvents);
       try {
-        await fs.appendFile(file.path, text);
+        await fs.appendFile(file.path, data);
       } catch (error) {
-        // Report once per failure streak, not once per chunk (a full disk would flood the log).
-        if (!this.failedPaths.has(file.path)) {
-          this.failedPaths.add(file.path);
-          this.log.error(
-            `journal: write to ${file.path} failed, retrying; its events are not acknowledged until written: ${(error as Error).message}`,
-          );
-        }
-        if (this.closing || file.removed) {
-          file.bytes -= Buffer.byteLength(text) + file.pending.reduce((n, c) => n + Buffer.byteLength(c.text), 0);
-          file.pending = [];
-          break;
-        }
         file.pending = [...chunks, ...file.pending];
-        await delay(retryMs);
+        // A write cut off part-way must not leave half a line in front of the retried one.
+        await fs.truncate(file.path, file.writtenBytes).catch(() => undefined);
+        if (await this.writeFailed(file, error, retryMs)) break;
         retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
-        await fs.mkdir(this.dir, { recursive: true }).catch(() => undefined);
         continue;
       }
       if (this.failedPaths.delete(file.path)) this.log.info(`journal: writing to ${file.path} works again`);
       retryMs = RETRY_FIRST_MS;
+      file.writtenBytes += data.length;
+      file.writtenEvents += chunks.reduce((n, c) => n + c.count, 0);
       file.writtenSeq = Math.max(file.writtenSeq, chunks[chunks.length - 1].lastSeq);
+      file.offsets!.push(...newOffsets);
       this.releaseWaiters(file);
+      if (newOffsets.length > 0) await this.appendSidecar(file);
     }
     file.writing = null;
+  }
+
+  /** Log a failed write once per streak; false = try again after the delay, true = give up. */
+  private async writeFailed(file: JournalFile, error: unknown, retryMs: number): Promise<boolean> {
+    if (!this.failedPaths.has(file.path)) {
+      this.failedPaths.add(file.path);
+      this.log.error(
+        `journal: write to ${file.path} failed, retrying; its events are not acknowledged until written: ${(error as Error).message}`,
+      );
+    }
+    if (this.closing || file.removed) {
+      file.bytes -= file.pending.reduce((n, c) => n + Buffer.byteLength(c.text), 0);
+      file.events -= file.pending.reduce((n, c) => n + c.count, 0);
+      file.pending = [];
+      return true;
+    }
+    await delay(retryMs);
+    await fs.mkdir(this.dir, { recursive: true }).catch(() => undefined);
+    return false;
+  }
+
+  /** Create a new session's file with its header; another file by that name (in any case) gets it a new name. */
+  private async create(file: JournalFile): Promise<void> {
+    const header = headerLine({ shannonJournal: 1, sessionId: file.sessionId, source: file.source });
+    for (let attempt = 2; ; attempt++) {
+      try {
+        await fs.writeFile(file.path, header, { flag: 'wx' });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 100) throw error;
+        const name = this.claimName(`${file.sessionId}~${attempt}`);
+        file.name = name;
+        file.path = join(this.dir, name);
+      }
+    }
+    await fs.rm(join(this.dir, offsetsFileName(file.name)), { force: true });
+    file.exists = true;
+    file.writtenBytes = Buffer.byteLength(header);
+    file.offsets = [];
+    file.sidecarEntries = 0;
+  }
+
+  private async appendSidecar(file: JournalFile): Promise<void> {
+    const offsets = file.offsets!;
+    const data = Buffer.allocUnsafe((offsets.length - file.sidecarEntries) * 8);
+    for (let i = file.sidecarEntries; i < offsets.length; i++)
+      data.writeDoubleLE(offsets[i], (i - file.sidecarEntries) * 8);
+    try {
+      await fs.appendFile(join(this.dir, offsetsFileName(file.name)), data);
+      file.sidecarEntries = offsets.length;
+    } catch (error) {
+      // The sidecar is derived from the file: a failure costs a rescan on the next start, nothing else.
+      this.log.warn(`journal: could not extend the offsets of ${file.path}: ${(error as Error).message}`);
+    }
   }
 
   private releaseWaiters(file: JournalFile): void {
@@ -259,10 +593,116 @@ export class Journal implements JournalSink {
     if (released > 0) file.waiters.splice(0, released);
   }
 
+  // ---- rebuilding from a file ----------------------------------------------------------------
+
+  private async rebuildFile(job: RebuildJob): Promise<RestoredSession | undefined> {
+    const path = join(this.dir, job.name);
+    let handle: FileHandle;
+    try {
+      handle = await openRegular(path);
+    } catch (error) {
+      this.log.warn(`journal: cannot read ${path}: ${(error as Error).message}`);
+      return undefined;
+    }
+    let meta = job.meta;
+    let header: JournalHeader | undefined;
+    let folded: SessionSummary | undefined;
+    let scan: ScanResult;
+    try {
+      scan = await scanJournal(
+        handle,
+        { offset: 0, index: 0, lastSeq: 0 },
+        {
+          onHeader: (found) => (header = found),
+          onEvent: (event) => {
+            if (!folded) {
+              meta ??= this.unplacedMeta.get(event.sessionId);
+              // Trust: the file's header says it; a file without one (an older release) keeps what
+              // the index said, and with no index entry either it is untrusted (unauthenticated).
+              folded = createSummary(event.sessionId, {
+                source: header?.source ?? meta?.source ?? 'legacy',
+                createdAt: meta?.createdAt ?? event.ts,
+                task: meta?.task,
+              });
+            }
+            folded = reduceSession(folded, event);
+          },
+          onSkip: (offset, why) => this.log.warn(`journal: ${path} at byte ${offset}: ${why}, skipped`),
+        },
+      );
+    } finally {
+      await handle.close();
+    }
+    const sessionId = scan.sessionId;
+    if (!folded || !sessionId) {
+      this.log.warn(`journal: ${path} holds no valid event; ignored`);
+      return undefined;
+    }
+    if (this.files.has(sessionId) && this.files.get(sessionId)!.name !== job.name) {
+      this.log.warn(`journal: ${job.name} repeats session ${sessionId}; ignored`);
+      return undefined;
+    }
+    this.unplacedMeta.delete(sessionId);
+    if (!header && !meta)
+      this.log.warn(`journal: ${path} does not say how its session was reported; treated as unauthenticated`);
+    let result: SessionSummary = folded;
+    // A session the previous hub declared lost (or finished without a final event) keeps that state.
+    if (meta && FINAL_STATES.has(meta.state) && !FINAL_STATES.has(result.state)) {
+      result = { ...result, state: meta.state, endedAt: meta.endedAt };
+    }
+
+    let size = scan.endOffset;
+    if (scan.tail) {
+      // The last write was cut off (or lost its newline): keep a complete event, drop the rest,
+      // so later appends start on a line of their own.
+      try {
+        if (scan.tail.isEvent) {
+          await fs.appendFile(path, '\n');
+          size = scan.tail.offset + scan.tail.bytes + 1;
+        } else {
+          await fs.truncate(path, scan.tail.offset);
+          this.log.warn(`journal: ${path}: torn last line (${scan.tail.bytes} bytes, crash mid-write?) skipped`);
+        }
+      } catch (error) {
+        this.log.warn(`journal: could not repair ${path}: ${(error as Error).message}`);
+      }
+    }
+    if (scan.skipped > 0) this.log.warn(`journal: ${path}: ${scan.skipped} line(s) skipped`);
+    const file = this.fileRecord(result, job.name, size);
+    file.offsets = scan.offsets.map((o) => o.offset);
+    await this.writeSidecar(file, file.offsets);
+    file.sidecarEntries = file.offsets.length;
+    this.files.set(sessionId, file);
+    return { summary: result };
+  }
+
+  // ---- the index -----------------------------------------------------------------------------
+
+  /** While events arrive, rewrite the index now and then so a crash leaves little to rebuild. */
+  private indexSoon(): void {
+    if (this.indexTimer || this.closing) return;
+    this.indexTimer = setTimeout(() => {
+      this.indexTimer = undefined;
+      this.indexChanged();
+    }, INDEX_REFRESH_MS);
+    this.indexTimer.unref();
+  }
+
+  private indexContent(): string {
+    const sessions = this.summaries().map((summary) => {
+      const file = this.files.get(summary.id);
+      return file?.exists
+        ? { summary, file: file.name, bytes: file.bytes }
+        : { summary: { ...summary, eventCount: 0, lastSeq: 0 }, bytes: 0 };
+    });
+    return JSON.stringify({ version: 2, sessions });
+  }
+
   private async writeIndexLoop(): Promise<void> {
+    await Promise.resolve(); // indexWriting is assigned before the loop can finish
     while (this.indexDirty) {
       this.indexDirty = false;
-      const content = JSON.stringify({ version: 1, sessions: this.summaries() });
+      const content = this.indexContent();
       const target = join(this.dir, INDEX_FILE);
       const temp = `${target}.${process.pid}.tmp`;
       try {
@@ -276,132 +716,111 @@ export class Journal implements JournalSink {
     this.indexWriting = null;
   }
 
-  private async readIndex(): Promise<Map<string, SessionSummary>> {
-    const meta = new Map<string, SessionSummary>();
+  private async readIndex(): Promise<{
+    entries: Array<{ summary: SessionSummary; file?: string; bytes: number }>;
+    metaOnly: SessionSummary[];
+  }> {
+    const none = { entries: [], metaOnly: [] };
     const path = join(this.dir, INDEX_FILE);
     let text: string;
     try {
+      const size = await this.regularFileSize(path);
+      if (size === undefined) return none;
+      if (size > MAX_INDEX_BYTES) {
+        this.log.warn(
+          `journal: ${path} is over ${MAX_INDEX_BYTES} bytes; summaries are rebuilt from the session files`,
+        );
+        return none;
+      }
       text = await fs.readFile(path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-        this.log.warn(`journal: cannot read ${path}: ${(error as Error).message}`);
-      return meta;
+      this.log.warn(`journal: cannot read ${path}: ${(error as Error).message}`);
+      return none;
     }
-    let parsedIndex;
+    let json: unknown;
     try {
-      parsedIndex = IndexFile.safeParse(JSON.parse(text));
+      json = JSON.parse(text);
     } catch (error) {
       this.log.warn(
         `journal: ${path} is not JSON (${(error as Error).message}); summaries are rebuilt from the session files`,
       );
-      return meta;
+      return none;
     }
-    if (!parsedIndex.success) {
-      this.log.warn(`journal: ${path} has an unexpected shape; summaries are rebuilt from the session files`);
-      return meta;
-    }
-    for (const entry of parsedIndex.data.sessions) {
-      const summary = SessionSummary.safeParse(entry);
-      if (summary.success) meta.set(summary.data.id, summary.data);
-      else this.log.warn(`journal: skipped an invalid index entry: ${summary.error.issues[0]?.message}`);
-    }
-    return meta;
-  }
-
-  /** Parse one session file; repairs a torn tail so later appends start on a fresh line. */
-  private async readSessionFile(
-    path: string,
-    meta: Map<string, SessionSummary>,
-  ): Promise<(RestoredSession & { bytes: number }) | undefined> {
-    let text: string;
-    try {
-      text = await fs.readFile(path, 'utf8');
-    } catch (error) {
-      this.log.warn(`journal: cannot read ${path}: ${(error as Error).message}`);
+    const summaryOf = (raw: unknown): SessionSummary | undefined => {
+      const summary = SessionSummary.safeParse(raw);
+      if (summary.success) return summary.data;
+      this.log.warn(`journal: skipped an invalid index entry: ${summary.error.issues[0]?.message}`);
       return undefined;
-    }
-    const lines = text.split('\n');
-    const tail = lines.pop() ?? ''; // '' when the file ends with a newline, as every complete write does
-    const events: EventEnvelope[] = [];
-    let sessionId: string | undefined;
-    let lastSeq = 0;
-    let skipped = 0;
-    const accept = (line: string, lineNo: number): boolean => {
-      const event = parseLine(line);
-      if (!event) {
-        this.log.warn(`journal: ${path} line ${lineNo}: not a valid event, skipped`);
-        return false;
-      }
-      sessionId ??= event.sessionId;
-      if (event.sessionId !== sessionId) {
-        this.log.warn(
-          `journal: ${path} line ${lineNo}: belongs to session ${event.sessionId}, not ${sessionId}; skipped`,
-        );
-        return false;
-      }
-      if (event.seq <= lastSeq) return true; // a duplicate on disk changes nothing
-      lastSeq = event.seq;
-      events.push(event);
-      return true;
     };
-    lines.forEach((line, i) => {
-      if (line.trim() === '') return;
-      if (!accept(line, i + 1)) skipped++;
-    });
-
-    let bytes = Buffer.byteLength(text);
-    if (tail !== '') {
-      // The last write was cut off. Keep the line if it is complete JSON, else drop it, and make
-      // sure the next append starts on its own line.
-      const kept = parseLine(tail) !== undefined && accept(tail, lines.length + 1);
-      try {
-        if (kept) {
-          await fs.appendFile(path, '\n');
-          bytes += 1;
-        } else {
-          bytes -= Buffer.byteLength(tail);
-          await fs.truncate(path, bytes);
-        }
-      } catch (error) {
-        this.log.warn(`journal: could not repair ${path}: ${(error as Error).message}`);
+    const v2 = IndexV2.safeParse(json);
+    if (v2.success) {
+      const entries = [];
+      for (const raw of v2.data.sessions) {
+        const entry = IndexEntry.safeParse(raw);
+        const summary = entry.success ? summaryOf(entry.data.summary) : undefined;
+        if (!entry.success || !summary) continue;
+        entries.push({ summary, file: entry.data.file, bytes: entry.data.bytes });
       }
-      if (!kept) {
-        skipped++;
-        this.log.warn(`journal: ${path}: torn last line (${Buffer.byteLength(tail)} bytes, crash mid-write?) skipped`);
-      }
+      return { entries, metaOnly: [] };
     }
-    if (skipped > 0) this.log.warn(`journal: ${path}: ${skipped} line(s) skipped`);
-    if (!sessionId) {
-      this.log.warn(`journal: ${path} holds no valid event; ignored`);
+    const v1 = IndexV1.safeParse(json);
+    if (v1.success) {
+      // Release 0.1.0: summaries without file names or sizes; every file is read again.
+      const metaOnly = v1.data.sessions.map(summaryOf).filter((s): s is SessionSummary => s !== undefined);
+      return { entries: [], metaOnly };
+    }
+    this.log.warn(`journal: ${path} has an unexpected shape; summaries are rebuilt from the session files`);
+    return none;
+  }
+
+  /** The size of a regular file, undefined when there is none; anything else (FIFO, device, folder) is refused. */
+  private async regularFileSize(path: string): Promise<number | undefined> {
+    let stat;
+    try {
+      stat = await fs.lstat(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    if (!stat.isFile()) {
+      this.log.warn(`journal: ${path} is not a regular file; ignored`);
       return undefined;
     }
-
-    const known = meta.get(sessionId);
-    const base = createSummary(sessionId, {
-      source: known?.source ?? 'native',
-      createdAt: known?.createdAt ?? events[0].ts,
-      task: known?.task,
-    });
-    let summary = reduceAll(base, events);
-    // A session the previous hub declared lost (or finished without a final event) keeps that state.
-    if (known && FINAL_STATES.has(known.state) && !FINAL_STATES.has(summary.state)) {
-      summary = { ...summary, state: known.state, endedAt: known.endedAt };
-    }
-    return { summary, events, bytes };
+    return stat.size;
   }
+}
+
+/**
+ * Open a journal file for reading without ever blocking on it: O_NONBLOCK keeps a FIFO put in its
+ * place from hanging the open, and anything but a regular file is refused.
+ */
+async function openRegular(path: string): Promise<FileHandle> {
+  const handle = await fs.open(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new Error(`${path} is not a regular file`);
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+/** Offsets of the lines in `data` whose event index (from `firstIndex`) is a multiple of the stride. */
+function lineOffsets(data: Buffer, base: number, firstIndex: number): number[] {
+  const offsets: number[] = [];
+  let index = firstIndex;
+  let lineStart = 0;
+  while (lineStart < data.length) {
+    if (index % OFFSET_STRIDE === 0) offsets.push(base + lineStart);
+    const nl = data.indexOf(0x0a, lineStart);
+    if (nl === -1) break;
+    lineStart = nl + 1;
+    index++;
+  }
+  return offsets;
 }
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-function parseLine(line: string): EventEnvelope | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  const parsed = EventEnvelope.safeParse(json);
-  return parsed.success ? parsed.data : undefined;
 }

@@ -95,6 +95,10 @@ interface Connection {
   feedStore?: SessionStore;
   /** Ends the claim's hold on the legacy port when the connection closes. */
   claim?: { dispose(): void };
+  /** Frames received while the store was still loading history, handled once it is done. */
+  held?: RawData[];
+  /** A feed pass is reading from the journal; another pass runs after it. */
+  feeding: boolean;
 }
 
 export interface HubServerOptions {
@@ -277,6 +281,7 @@ export class HubServer {
       pendingAcks: new Map(),
       acksScheduled: false,
       ackedSeqs: new Map(),
+      feeding: false,
     };
     this.connections.add(conn);
     this.log.info(`connection #${conn.id} from ${peer} (${this.connections.size} open)`);
@@ -342,6 +347,29 @@ export class HubServer {
       );
     }
     if (isBinary) return this.reply(conn, 'bad_frame', 'binary frames are not part of the protocol; send JSON text');
+    // While history is still being rebuilt from the journal (after a crash or without an index),
+    // frames wait: a reporter must learn the lastSeq its session really has before it resends.
+    if (conn.held) {
+      conn.held.push(data);
+      return;
+    }
+    const loading = this.store.whenLoaded();
+    if (loading) {
+      conn.held = [data];
+      loading.then(
+        guarded(this.log, `connection #${conn.id} held frames`, () => {
+          const held = conn.held ?? [];
+          conn.held = undefined;
+          for (const frame of held) if (!conn.closing) this.processFrame(conn, frame);
+        }),
+        () => undefined,
+      );
+      return;
+    }
+    this.processFrame(conn, data);
+  }
+
+  private processFrame(conn: Connection, data: RawData): void {
     const text = Buffer.isBuffer(data)
       ? data.toString('utf8')
       : Array.isArray(data)
@@ -543,6 +571,7 @@ export class HubServer {
   private feed(conn: Connection): void {
     if (conn.closing) return;
     const store = conn.feedStore ?? this.store;
+    if (conn.feeding) return; // the journal read in progress schedules the next pass
     for (const [sessionId, sent] of conn.cursors) {
       const total = store.get(sessionId)?.eventCount ?? 0;
       let cursor = sent;
@@ -551,7 +580,13 @@ export class HubServer {
           conn.cursors.set(sessionId, cursor);
           return this.scheduleFeed(conn, SUBSCRIBER_RETRY_MS); // backpressure: wait for the peer to read
         }
-        const events = store.events(sessionId, cursor, Math.min(cursor + this.limits.storedChunkEvents, total));
+        const to = Math.min(cursor + this.limits.storedChunkEvents, total);
+        const events = store.memoryEvents(sessionId, cursor, to);
+        if (!events) {
+          // Older than what memory keeps: read this chunk from the journal, then carry on.
+          conn.cursors.set(sessionId, cursor);
+          return this.feedFromJournal(conn, sessionId, cursor, to);
+        }
         if (events.length === 0) break;
         this.send(conn, { type: 'stored', events });
         if (conn.closing) return;
@@ -559,6 +594,25 @@ export class HubServer {
       }
       conn.cursors.set(sessionId, cursor);
     }
+  }
+
+  private feedFromJournal(conn: Connection, sessionId: string, from: number, to: number): void {
+    conn.feeding = true;
+    const done = (events: EventEnvelope[]) => {
+      conn.feeding = false;
+      if (conn.closing || conn.cursors.get(sessionId) !== from) return this.feed(conn); // removed meanwhile
+      if (events.length > 0) this.send(conn, { type: 'stored', events });
+      // Nothing readable there (a damaged file): skip the range rather than ask for it forever.
+      conn.cursors.set(sessionId, events.length > 0 ? from + events.length : to);
+      this.scheduleFeed(conn, 0);
+    };
+    (conn.feedStore ?? this.store).readEvents(sessionId, from, to).then(
+      guarded(this.log, `connection #${conn.id} replay`, done),
+      guarded(this.log, `connection #${conn.id} replay`, (error: unknown) => {
+        this.log.warn(`replay of ${sessionId} [${from}, ${to}) failed: ${(error as Error).message}`);
+        done([]);
+      }),
+    );
   }
 
   // ---- outbound ------------------------------------------------------------------------------

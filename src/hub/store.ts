@@ -19,7 +19,10 @@ export type StoreChange =
 
 /** What the store needs from the journal; the real one is src/hub/journal.ts. */
 export interface JournalSink {
-  append(sessionId: string, events: readonly EventEnvelope[]): void;
+  /** `source` is the session's trust level, stored with its events. */
+  append(sessionId: string, events: readonly EventEnvelope[], source: SessionSource): void;
+  /** Events [from, to) by index, read back from disk. */
+  read(sessionId: string, from: number, to: number): Promise<EventEnvelope[]>;
   /** Resolves once the session's lines up to seq are written; null when they already are. */
   whenWritten(sessionId: string, seq: number): Promise<void> | null;
   /** The set of summaries or a session's state changed: rewrite the index (coalesced). */
@@ -47,16 +50,25 @@ export interface SessionStoreOptions {
   log?: HubLogger;
 }
 
-/** A session read back from the journal. */
+/** A session read back from the journal: its summary only; events are read when asked for. */
 export interface RestoredSession {
   summary: SessionSummary;
-  events: EventEnvelope[];
 }
+
+/**
+ * With a journal, a running session keeps its latest events in memory (live views and
+ * subscribers read them from there), between TAIL_EVENTS and twice that; a finished one keeps none.
+ */
+export const TAIL_EVENTS = 1_024;
 
 interface SessionRecord {
   summary: SessionSummary;
-  /** The parsed envelopes as received: nothing else is kept per event (memory budget). */
-  events: EventEnvelope[];
+  /**
+   * The latest events as received (everything without a journal), from index tailStart on:
+   * nothing else is kept per event (memory budget).
+   */
+  tail: EventEnvelope[];
+  tailStart: number;
   /** Creation order, breaks ties between equal timestamps. */
   order: number;
   lostTimer?: NodeJS.Timeout;
@@ -94,6 +106,7 @@ export class SessionStore {
   private readonly log: HubLogger;
   private nextOrder = 0;
   private disposed = false;
+  private loading: Promise<void> | null = null;
 
   constructor(options: SessionStoreOptions = {}) {
     this.lostGraceMs = options.lostGraceMs ?? DEFAULT_LOST_GRACE_MS;
@@ -108,16 +121,61 @@ export class SessionStore {
    * stopped can no longer be reported to (their reporter's connection died with it): they are lost.
    */
   restore(sessions: readonly RestoredSession[]): void {
-    for (const { summary, events } of sessions) {
-      let restored: SessionSummary = { ...summary, reporterConnected: false, capabilities: [] };
-      if (!isFinal(restored.state)) {
-        this.log.info(`session ${restored.id}: ${restored.state} -> lost (hub restarted while it was unfinished)`);
-        restored = { ...restored, state: 'lost', endedAt: restored.endedAt ?? new Date().toISOString() };
-      }
-      this.sessions.set(restored.id, { summary: restored, events, order: this.nextOrder++ });
+    for (const { summary } of sessions) {
+      const restored = this.restoredSummary(summary);
+      this.sessions.set(restored.id, {
+        summary: restored,
+        tail: [],
+        tailStart: restored.eventCount,
+        order: this.nextOrder++,
+      });
     }
     if (sessions.length > 0) this.journal?.indexChanged();
     this.applyRetention();
+  }
+
+  /**
+   * History still arriving from the journal after start-up (see Journal.rebuild): `load` adds
+   * sessions through restoreRebuilt; whenLoaded() tells callers to wait for it.
+   */
+  loadInBackground(load: Promise<void>): void {
+    const loading = load
+      .catch((error: unknown) => this.log.error(`journal: rebuilding history failed: ${(error as Error).message}`))
+      .finally(() => {
+        if (this.loading === loading) this.loading = null;
+        this.applyRetention();
+      });
+    this.loading = loading;
+  }
+
+  /** Resolves when the history rebuilt in the background is in; null when nothing is pending. */
+  whenLoaded(): Promise<void> | null {
+    return this.loading;
+  }
+
+  /**
+   * A session rebuilt from its file after start-up (the index could not vouch for it): added, or
+   * replacing the summary restored from a stale index entry. Views hear about it like any change.
+   */
+  restoreRebuilt({ summary }: RestoredSession): void {
+    const restored = this.restoredSummary(summary);
+    const existing = this.sessions.get(restored.id);
+    if (existing && existing.summary.eventCount > restored.eventCount) return; // it moved on meanwhile
+    const record: SessionRecord = existing ?? { summary: restored, tail: [], tailStart: 0, order: this.nextOrder++ };
+    record.summary = restored;
+    record.tail = [];
+    record.tailStart = restored.eventCount;
+    this.sessions.set(restored.id, record);
+    this.emit({ type: 'session', session: restored });
+  }
+
+  private restoredSummary(summary: SessionSummary): SessionSummary {
+    let restored: SessionSummary = { ...summary, reporterConnected: false, capabilities: [] };
+    if (!isFinal(restored.state)) {
+      this.log.info(`session ${restored.id}: ${restored.state} -> lost (hub restarted while it was unfinished)`);
+      restored = { ...restored, state: 'lost', endedAt: restored.endedAt ?? new Date().toISOString() };
+    }
+    return restored;
   }
 
   /**
@@ -130,25 +188,40 @@ export class SessionStore {
       let entry = touched.get(event.sessionId);
       if (!entry) {
         const record = this.recordFor(event.sessionId, source);
-        entry = { record, fromIndex: record.events.length, stateBefore: record.summary.state };
+        entry = { record, fromIndex: record.summary.eventCount, stateBefore: record.summary.state };
         touched.set(event.sessionId, entry);
       }
       const record = entry.record;
       if (event.seq <= record.summary.lastSeq) continue; // duplicate (a resend): acknowledged, not stored
-      record.events.push(event);
+      if (record.tail.length === 0) record.tailStart = record.summary.eventCount;
+      record.tail.push(event);
       record.summary = reduceSession(record.summary, event);
     }
 
     const lastSeqs = new Map<string, number>();
     for (const [sessionId, { record, fromIndex, stateBefore }] of touched) {
       lastSeqs.set(sessionId, record.summary.lastSeq);
-      if (record.events.length === fromIndex) continue;
-      const added = record.events.slice(fromIndex);
-      this.journal?.append(sessionId, added);
+      if (record.summary.eventCount === fromIndex) continue;
+      const added = record.tail.slice(fromIndex - record.tailStart);
+      this.journal?.append(sessionId, added, record.summary.source);
       this.emit({ type: 'events', sessionId, fromIndex, events: added, session: record.summary });
       if (record.summary.state !== stateBefore) this.stateChanged(record, stateBefore);
+      this.trimTail(record);
     }
     return lastSeqs;
+  }
+
+  /** Without a journal memory is the only copy; with one, a bounded tail (none once finished). */
+  private trimTail(record: SessionRecord): void {
+    if (!this.journal) return;
+    if (isFinal(record.summary.state)) {
+      record.tailStart = record.summary.eventCount;
+      record.tail = [];
+    } else if (record.tail.length > 2 * TAIL_EVENTS) {
+      const drop = record.tail.length - TAIL_EVENTS;
+      record.tail = record.tail.slice(drop);
+      record.tailStart += drop;
+    }
   }
 
   /**
@@ -229,9 +302,27 @@ export class SessionStore {
     return this.sessions.get(sessionId)?.summary;
   }
 
-  /** A copy of the session's events from fromIndex (inclusive) to toIndex (exclusive, default: all). */
-  events(sessionId: string, fromIndex = 0, toIndex?: number): EventEnvelope[] {
-    return this.sessions.get(sessionId)?.events.slice(fromIndex, toIndex) ?? [];
+  /**
+   * The session's events [fromIndex, toIndex) if memory holds all of them (a running session's
+   * latest events), else undefined: then readEvents() gets them from the journal.
+   */
+  memoryEvents(sessionId: string, fromIndex: number, toIndex: number): EventEnvelope[] | undefined {
+    const record = this.sessions.get(sessionId);
+    if (!record) return [];
+    const to = Math.min(toIndex, record.summary.eventCount);
+    if (fromIndex >= to) return [];
+    if (fromIndex < record.tailStart) return undefined;
+    return record.tail.slice(fromIndex - record.tailStart, to - record.tailStart);
+  }
+
+  /** The session's events from fromIndex (inclusive) to toIndex (exclusive, default: all), from memory or disk. */
+  async readEvents(sessionId: string, fromIndex = 0, toIndex?: number): Promise<EventEnvelope[]> {
+    const count = this.sessions.get(sessionId)?.summary.eventCount ?? 0;
+    const to = Math.min(toIndex ?? count, count);
+    const from = Math.max(0, fromIndex);
+    const inMemory = this.memoryEvents(sessionId, from, to);
+    if (inMemory) return inMemory;
+    return (await this.journal?.read(sessionId, from, to)) ?? [];
   }
 
   /** Newest first. */
@@ -283,7 +374,7 @@ export class SessionStore {
 
   private createRecord(sessionId: string, source: SessionSource, task?: string): SessionRecord {
     const summary = createSummary(sessionId, { source, task, createdAt: new Date().toISOString() });
-    const record: SessionRecord = { summary, events: [], order: this.nextOrder++ };
+    const record: SessionRecord = { summary, tail: [], tailStart: 0, order: this.nextOrder++ };
     this.sessions.set(sessionId, record);
     this.log.info(`session ${sessionId}: created (${source}${task ? `, task ${JSON.stringify(task)}` : ''})`);
     this.journal?.indexChanged();
@@ -310,6 +401,7 @@ export class SessionStore {
     delete record.summary.currentSkill;
     this.emit({ type: 'session', session: record.summary });
     this.stateChanged(record, before);
+    this.trimTail(record);
   }
 
   private clearLostTimer(record: SessionRecord): void {

@@ -3,8 +3,6 @@
 // the active session. Each returns something a test or another extension can check.
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import * as path from 'node:path';
-import { journalFileName } from '../hub/journal';
 import type { ControlCommand } from '../protocol/wire';
 import type { HubStatus } from '../protocol/session';
 import { FINAL_STATES } from '../protocol/session';
@@ -85,13 +83,13 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
 
   const openSessionLog = async (argument: unknown): Promise<string | undefined> => {
     const session = targetSession(argument);
-    const journalDir = hubService.journalDir;
-    if (!session || !journalDir) {
+    const hub = hubService.current;
+    if (!session || !hub || !hubService.journalDir) {
       void vscode.window.showInformationMessage('Shannon: there is no session log to open.');
       return undefined;
     }
-    const file = path.join(journalDir, journalFileName(session.id));
-    if (!existsSync(file)) {
+    const file = hub.journalPathOf(session.id);
+    if (!file || !existsSync(file)) {
       void vscode.window.showInformationMessage(`Shannon: session ${session.id} has no events on disk yet.`);
       return undefined;
     }

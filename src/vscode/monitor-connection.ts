@@ -11,7 +11,9 @@ import type { EventEnvelope } from '../protocol/wire';
 export interface MonitorStore {
   subscribe(listener: (change: MonitorStoreChange) => void): { dispose(): void };
   get(sessionId: string): SessionSummary | undefined;
-  events(sessionId: string, fromIndex?: number): EventEnvelope[];
+  /** Events in memory (a running session's latest), or undefined when they must be read from disk. */
+  memoryEvents(sessionId: string, fromIndex: number, toIndex: number): EventEnvelope[] | undefined;
+  readEvents(sessionId: string, fromIndex?: number, toIndex?: number): Promise<EventEnvelope[]>;
   list(): SessionSummary[];
   activeSessionId(): string | null;
 }
@@ -67,6 +69,10 @@ export class MonitorConnection {
   private sessionsSignature = '';
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  /** Bumped by every snapshot: a disk read finishing after a newer snapshot is dropped. */
+  private snapshotGeneration = 0;
+  /** A snapshot is waiting for its events from disk: deltas wait for it. */
+  private snapshotPending = false;
 
   constructor(
     private readonly hub: MonitorHubStatus,
@@ -181,7 +187,7 @@ export class MonitorConnection {
 
   /** Send what changed since the last flush: a new snapshot if the shown session changed, else deltas. */
   private flush(): void {
-    if (!this.ready || this.disposed) return;
+    if (!this.ready || this.disposed || this.snapshotPending) return;
     const store = this.store;
     if (store && this.shownSessionId() !== this.shownId) {
       this.sendSnapshot();
@@ -190,7 +196,12 @@ export class MonitorConnection {
     if (store && this.shownId !== null && this.shownTouched) {
       const session = store.get(this.shownId);
       if (session) {
-        const events = store.events(this.shownId, this.sentEvents);
+        const events = store.memoryEvents(this.shownId, this.sentEvents, session.eventCount);
+        if (!events) {
+          // The webview fell further behind than memory keeps: start it over from a snapshot.
+          this.sendSnapshot();
+          return;
+        }
         this.sentEvents += events.length;
         this.post({ type: 'delta', seq: 0, sessionId: this.shownId, session, events });
       }
@@ -213,7 +224,31 @@ export class MonitorConnection {
     const store = this.store;
     this.shownId = this.shownSessionId();
     const session = store && this.shownId !== null ? (store.get(this.shownId) ?? null) : null;
-    const events = store && session ? store.events(session.id) : [];
+    const generation = ++this.snapshotGeneration;
+    const inMemory = store && session ? store.memoryEvents(session.id, 0, session.eventCount) : [];
+    if (inMemory) return this.postSnapshot(inMemory);
+    this.snapshotPending = true;
+    store!.readEvents(session!.id, 0, session!.eventCount).then(
+      (events) => {
+        if (generation !== this.snapshotGeneration) return;
+        this.snapshotPending = false;
+        this.postSnapshot(events);
+      },
+      (error: unknown) => {
+        if (generation !== this.snapshotGeneration) return;
+        this.snapshotPending = false;
+        this.options.log.error(`monitor: could not read the session's events: ${(error as Error).message}`);
+        this.postSnapshot([]);
+      },
+    );
+  }
+
+  private postSnapshot(events: EventEnvelope[]): void {
+    if (!this.ready || this.disposed) return;
+    this.snapshotPending = false;
+    const store = this.store;
+    // The summary as of now: events that arrived during a disk read follow as a delta.
+    const session = store && this.shownId !== null ? (store.get(this.shownId) ?? null) : null;
     this.sentEvents = events.length;
     const sessions = store ? this.recentSessions(store) : [];
     const activeSessionId = store ? store.activeSessionId() : null;
@@ -229,6 +264,10 @@ export class MonitorConnection {
       pinnedSessionId: this.pinned,
       hub: this.hub.status(),
     });
+    if (session && session.eventCount > this.sentEvents) {
+      this.shownTouched = true;
+      this.schedule();
+    }
   }
 
   private recentSessions(store: MonitorStore): SessionSummary[] {

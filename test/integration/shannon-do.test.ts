@@ -61,7 +61,7 @@ suite('Shannon: Do', () => {
       await waitForState(hub, id, 'completed');
       assert.deepEqual(states.statesOf(id), ['pending', 'running', 'completed']);
       assert.deepEqual(
-        hub.store.events(id).map((event) => event.kind),
+        (await hub.store.readEvents(id)).map((event) => event.kind),
         [
           'execution:started',
           'skill:started',
@@ -302,7 +302,7 @@ suite('Shannon: Do', () => {
     const failed = await runDo('exit with 3');
     const failedSummary = await waitForState(hub, failed, 'failed');
     assert.equal(failedSummary.exitCode, 3);
-    const lastFailedEvent = hub.store.events(failed).pop();
+    const lastFailedEvent = (await hub.store.readEvents(failed)).pop();
     assert.equal(lastFailedEvent?.kind, 'execution:failed');
     assert.equal(lastFailedEvent?.data.exitCode, 3);
     await waitFor('the status bar to show the failure', () => api.statusBar().text === '$(error) Shannon: failed');
@@ -312,7 +312,7 @@ suite('Shannon: Do', () => {
     const cancelled = await runDo('exit with 130');
     const cancelledSummary = await waitForState(hub, cancelled, 'cancelled');
     assert.equal(cancelledSummary.exitCode, 130);
-    assert.equal(hub.store.events(cancelled).pop()?.kind, 'execution:cancelled');
+    assert.equal((await hub.store.readEvents(cancelled)).pop()?.kind, 'execution:cancelled');
   });
 
   test('closing the terminal of a running session makes it lost', async () => {
@@ -450,7 +450,7 @@ suite('Shannon: Do', () => {
       assert.equal(summary.source, 'legacy');
       assert.equal(summary.unauthenticated, true);
       assert.deepEqual(
-        hub.store.events(id).map((event) => event.kind),
+        (await hub.store.readEvents(id)).map((event) => event.kind),
         ['execution:started', 'skill:started', 'execution:progress', 'file:changed', 'execution:completed'],
       );
     } finally {

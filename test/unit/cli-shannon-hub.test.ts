@@ -117,7 +117,8 @@ describe('shannon-hub command (bundled)', function () {
 
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  const events = (sessionId: string) => hub!.store.events(sessionId);
+  const events = (sessionId: string) => hub!.store.readEvents(sessionId);
+  const eventCount = (sessionId: string) => hub!.store.get(sessionId)?.eventCount ?? 0;
 
   describe('serve', () => {
     it('prints exactly one JSON line, serves reporters, and exits 0 on SIGTERM with the journal flushed', async () => {
@@ -155,6 +156,7 @@ describe('shannon-hub command (bundled)', function () {
       const lines = readFileSync(join(journal, journalFileName('served')), 'utf8')
         .trim()
         .split('\n')
+        .slice(1) // the header line
         .map((line) => JSON.parse(line));
       assert.deepEqual(
         lines.map((event) => event.data.message),
@@ -186,7 +188,7 @@ describe('shannon-hub command (bundled)', function () {
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(JSON.parse(result.stdout), { sessionId: 'emit-1', seq: 1 });
       assert.deepEqual(
-        events('emit-1').map((e) => [e.kind, e.data.task]),
+        (await events('emit-1')).map((e) => [e.kind, e.data.task]),
         [['execution:started', 'from the cli']],
       );
 
@@ -243,7 +245,7 @@ describe('shannon-hub command (bundled)', function () {
       assert.equal(result.code, 0, result.stderr);
       const { sessionId } = JSON.parse(result.stdout) as { sessionId: string };
       assert.match(sessionId, /^do_\d{8}_\d{6}_[0-9a-f]{8}$/);
-      assert.equal(events(sessionId).length, 1);
+      assert.equal((await events(sessionId)).length, 1);
     });
 
     it('finds the hub through its lock file when the environment has no address', async () => {
@@ -255,7 +257,7 @@ describe('shannon-hub command (bundled)', function () {
         cwd: join(project, 'src'),
       });
       assert.equal(result.code, 0, result.stderr);
-      assert.equal(events('locked')[0].data.message, 'via lock file');
+      assert.equal((await events('locked'))[0].data.message, 'via lock file');
 
       const status = await run(['status'], { cwd: join(project, 'src') });
       assert.equal(status.code, 0, status.stderr);
@@ -322,7 +324,7 @@ describe('shannon-hub command (bundled)', function () {
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout, 'to stdout\n');
       assert.equal(result.stderr, 'to stderr\n');
-      const [started, completed, ...rest] = events('run-ok');
+      const [started, completed, ...rest] = await events('run-ok');
       assert.equal(rest.length, 0);
       assert.equal(started.kind, 'execution:started');
       assert.equal(started.data.task, 'say hi');
@@ -338,7 +340,7 @@ describe('shannon-hub command (bundled)', function () {
     it("exits with the command's code and reports execution:failed", async () => {
       const result = await run(['run', '--session', 'run-fail', '--', ...node('process.exit(1)')], { env: hubEnv() });
       assert.equal(result.code, 1);
-      const final = events('run-fail').at(-1)!;
+      const final = (await events('run-fail')).at(-1)!;
       assert.equal(final.kind, 'execution:failed');
       assert.equal(final.data.exitCode, 1);
       assert.match(String(final.data.error), /exited with code 1/);
@@ -348,7 +350,7 @@ describe('shannon-hub command (bundled)', function () {
     it('treats exit code 130 as cancelled', async () => {
       const result = await run(['run', '--session', 'run-130', '--', ...node('process.exit(130)')], { env: hubEnv() });
       assert.equal(result.code, 130);
-      const final = events('run-130').at(-1)!;
+      const final = (await events('run-130')).at(-1)!;
       assert.equal(final.kind, 'execution:cancelled');
       assert.equal(final.data.exitCode, 130);
     });
@@ -358,11 +360,11 @@ describe('shannon-hub command (bundled)', function () {
         env: hubEnv(),
       });
       const done = finished(child);
-      await waitFor('execution:started', () => events('run-sigint').length === 1);
+      await waitFor('execution:started', () => eventCount('run-sigint') === 1);
       child.kill('SIGINT');
       const result = await done;
       assert.equal(result.code, 130, result.stderr);
-      const final = events('run-sigint').at(-1)!;
+      const final = (await events('run-sigint')).at(-1)!;
       assert.equal(final.kind, 'execution:cancelled');
       assert.equal(final.data.reason, 'interrupted (SIGINT)');
     });
@@ -375,11 +377,11 @@ describe('shannon-hub command (bundled)', function () {
       let output = '';
       child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const done = finished(child);
-      await waitFor('the command to be ready', () => output.includes('ready') && events('run-sigterm').length === 1);
+      await waitFor('the command to be ready', () => output.includes('ready') && eventCount('run-sigterm') === 1);
       child.kill('SIGTERM');
       const result = await done;
       assert.equal(result.code, 143, result.stderr);
-      const final = events('run-sigterm').at(-1)!;
+      const final = (await events('run-sigterm')).at(-1)!;
       assert.equal(final.kind, 'execution:failed');
       assert.equal(final.data.error, 'command killed by SIGTERM');
       assert.equal(final.data.exitCode, 143);
@@ -406,13 +408,13 @@ describe('shannon-hub command (bundled)', function () {
       const done = finished(terminal);
       await waitFor(
         'the command to be ready on the terminal',
-        () => output.includes('ready') && events('run-tty').length === 1,
+        () => output.includes('ready') && eventCount('run-tty') === 1,
       );
       terminal.stdin!.write('\x03'); // Ctrl-C typed on the terminal
       const result = await done;
       assert.match(output, /sigints=1\r?\n/);
       assert.equal(result.code, 130, `the terminal's command should exit 130 after Ctrl-C; output: ${output}`);
-      const final = events('run-tty').at(-1)!;
+      const final = (await events('run-tty')).at(-1)!;
       assert.equal(final.kind, 'execution:cancelled');
       assert.equal(final.data.reason, 'interrupted (SIGINT)');
     });
@@ -424,13 +426,13 @@ describe('shannon-hub command (bundled)', function () {
       let output = '';
       child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const done = finished(child);
-      await waitFor('the command to be ready', () => output.includes('ready') && events('run-cancel').length === 1);
+      await waitFor('the command to be ready', () => output.includes('ready') && eventCount('run-cancel') === 1);
       assert.deepEqual(hub!.store.get('run-cancel')?.capabilities, ['cancel']);
       assert.equal(hub!.sendControl('run-cancel', 'cancel'), true);
       const result = await done;
       assert.equal(result.code, 130, result.stderr);
       assert.equal(output, 'ready\ngot SIGINT\n', 'the command itself received SIGINT');
-      const final = events('run-cancel').at(-1)!;
+      const final = (await events('run-cancel')).at(-1)!;
       assert.equal(final.kind, 'execution:cancelled');
       assert.equal(final.data.reason, 'cancelled from the hub');
       assert.equal(hub!.store.get('run-cancel')?.state, 'cancelled');
@@ -441,7 +443,7 @@ describe('shannon-hub command (bundled)', function () {
       const script = `const fs = require("fs"); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(marker)})) { clearInterval(t); console.log("done"); process.exit(5); } }, 20)`;
       const child = start(['run', '--session', 'run-hub-gone', '--', ...node(script)], { env: hubEnv() });
       const done = finished(child);
-      await waitFor('execution:started', () => events('run-hub-gone').length === 1);
+      await waitFor('execution:started', () => eventCount('run-hub-gone') === 1);
       // Acks go out once the journal wrote the event, in the tick after: let that one go first.
       await hub!.store.whenStored('run-hub-gone', 1);
       await new Promise((resolve) => setImmediate(resolve));
@@ -476,7 +478,7 @@ describe('shannon-hub command (bundled)', function () {
       });
       assert.equal(missing.code, 127);
       assert.match(missing.stderr, /cannot run no-such-command-shannon-test: ENOENT/);
-      assert.equal(events('run-missing').at(-1)?.kind, 'execution:failed');
+      assert.equal((await events('run-missing')).at(-1)?.kind, 'execution:failed');
 
       const noCommand = await run(['run', '--task', 'x'], { env: hubEnv() });
       assert.equal(noCommand.code, 2);

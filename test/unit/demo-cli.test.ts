@@ -64,7 +64,7 @@ describe('demo Shannon CLI (npm start)', function () {
     assert.equal(session.progress, 100);
     assert.deepEqual(session.filesChanged, ['README.md']);
     assert.equal(session.checkpoints.length, 1);
-    const kinds = hub.store.events(session.id).map((event) => event.kind);
+    const kinds = (await hub.store.readEvents(session.id)).map((event) => event.kind);
     assert.ok(kinds.filter((kind) => kind === 'log').length >= 5, kinds.join(' '));
 
     // Every panel has something: checks with one failure before the fix, and two agents.
@@ -76,8 +76,7 @@ describe('demo Shannon CLI (npm start)', function () {
         ['unit tests', 'passed', 0],
       ],
     );
-    const output = hub.store
-      .events(session.id)
+    const output = (await hub.store.readEvents(session.id))
       .filter((event) => event.kind === 'validation:output')
       .map((event) => event.data);
     assert.ok(

@@ -110,12 +110,12 @@ describe('hostile events at the native hub', () => {
     assert.equal(error.seq, 2);
     assert.match(String(error.message), /custom:deep seq 2: data nests deeper than 64 levels/);
     assert.equal(hub.store.get('s1')?.lastSeq, 1);
-    assert.equal(hub.store.events('s1').length, 1);
+    assert.equal((await hub.store.readEvents('s1')).length, 1);
 
     // The same seq with acceptable data is new, not a duplicate of the refused one.
     reporter.send({ type: 'event', ...event('s1', 2, 'custom:deep'), data: nested(10) });
     await reporter.acked('s1', 2);
-    assert.equal(hub.store.events('s1').length, 2);
+    assert.equal((await hub.store.readEvents('s1')).length, 2);
     await subscriber.next(
       (f) => f.type === 'stored' && (f.events as EventEnvelope[]).some((e) => e.seq === 2),
       'seq 2 at the subscriber',
@@ -142,9 +142,9 @@ describe('hostile events at the native hub', () => {
     const hub = await fixture.hub();
     hub.store.append('s3', 'extension', 'log', { message: 'one' });
     // A bug in the subscriber feed (fault injected into the real store) must not end the hub.
-    const events = hub.store.events.bind(hub.store);
+    const events = hub.store.memoryEvents.bind(hub.store);
     let failures = 0;
-    hub.store.events = (...args) => {
+    hub.store.memoryEvents = (...args) => {
       if (failures++ === 0) throw new Error('injected feed failure');
       return events(...args);
     };

@@ -1,6 +1,6 @@
 // The journal through the whole hub: real sockets, real files in temp folders, restarts.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventEnvelope } from '../../src/protocol/wire';
 import { journalFileName } from '../../src/hub/journal';
@@ -9,8 +9,9 @@ import { event, Fixture, TestClient, waitFor } from './hub-support';
 function journalSeqs(dir: string, sessionId: string): number[] {
   const text = readFileSync(join(dir, journalFileName(sessionId)), 'utf8');
   assert.ok(text.endsWith('\n'), 'every line is complete');
-  return text
-    .split('\n')
+  const [header, ...lines] = text.split('\n');
+  assert.equal(JSON.parse(header).sessionId, sessionId, 'the file starts with its header');
+  return lines
     .filter((line) => line !== '')
     .map((line) => {
       const parsed = EventEnvelope.parse(JSON.parse(line));
@@ -104,7 +105,7 @@ describe('hub journal', () => {
     assert.deepEqual(done.skills, before?.skills);
     assert.equal(done.createdAt, before?.createdAt, 'metadata comes back from the index');
     assert.deepEqual(
-      hub2.store.events('done').map((e) => e.seq),
+      (await hub2.store.readEvents('done')).map((e) => e.seq),
       [1, 2, 3, 4],
     );
     const busy = hub2.store.get('busy')!;
@@ -140,12 +141,15 @@ describe('hub journal', () => {
     writeFileSync(join(dir, journalFileName(sid)), content);
 
     const hub = await fx.hub({ journalDir: dir });
+    // No index: the file is read in the background, after the hub is ready.
+    await hub.store.whenLoaded();
     assert.deepEqual(
-      hub.store.events(sid).map((e) => e.seq),
+      (await hub.store.readEvents(sid)).map((e) => e.seq),
       [1, 2, 3],
     );
     assert.ok(fx.log.has('warn', /torn last line/));
-    assert.ok(fx.log.has('warn', /line 2: not a valid event, skipped/));
+    assert.ok(fx.log.has('warn', /at byte \d+: not a valid event, skipped/));
+    assert.equal(hub.store.get(sid)?.unauthenticated, true, 'a file without header and no index entry is untrusted');
 
     const client = await fx.client(hub);
     client.hello({ sessionId: sid });
@@ -205,21 +209,112 @@ describe('hub journal', () => {
 
   it('encodes session ids into safe, distinct file names', () => {
     assert.equal(journalFileName('do_20251116_153316_856369b4'), 'do_20251116_153316_856369b4.jsonl');
-    assert.equal(journalFileName('a:b.c@d'), 'a%3Ab%2Ec%40d.jsonl');
+    assert.equal(journalFileName('a:b.c@d'), 'a%3ab%2ec%40d.jsonl');
     assert.notEqual(journalFileName('a.b'), journalFileName('a_b'));
     const long = journalFileName(':'.repeat(200));
     assert.ok(long.length < 200);
     assert.notEqual(long, journalFileName(':'.repeat(199)));
-    assert.match(journalFileName('..'), /^%2E%2E\.jsonl$/);
+    assert.match(journalFileName('..'), /^%2e%2e\.jsonl$/);
+  });
+
+  it('gives ids that differ only in case names that differ without case, and never a Windows device name', () => {
+    const ids = ['run', 'Run', 'RUN', 'rUn', 'do_ABC', 'do_abc', 'Do_Abc'];
+    const folded = ids.map((id) => journalFileName(id).toLowerCase());
+    assert.equal(new Set(folded).size, ids.length, `names collide without case: ${folded.join(' ')}`);
+    for (const id of ['CON', 'con', 'Nul', 'aux', 'PRN', 'com1', 'COM9', 'lpt1', 'LPT5']) {
+      const name = journalFileName(id);
+      const base = name.slice(0, -'.jsonl'.length).toLowerCase();
+      assert.doesNotMatch(base, /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/, `${id} -> ${name}`);
+      assert.match(name, /^[a-z0-9_%~-]+\.jsonl$/, `${id} -> ${name}: only characters valid everywhere`);
+    }
+  });
+
+  it('never creates a file whose name differs only in case from one in the folder (an older release wrote RUN.jsonl)', async () => {
+    const dir = fx.tempDir();
+    // Release 0.1.0 named session RUN's file RUN.jsonl; on a case-insensitive disk run.jsonl is the same file.
+    writeFileSync(join(dir, 'RUN.jsonl'), `${JSON.stringify(event('RUN', 1, 'execution:completed'))}\n`);
+    const hub1 = await fx.hub({ journalDir: dir });
+    await hub1.store.whenLoaded();
+    const client = await fx.client(hub1);
+    client.hello({ sessionId: 'run' });
+    await client.welcome();
+    client.send({ type: 'events', events: [event('run', 1), event('run', 2, 'execution:completed')] });
+    await client.acked('run', 2);
+    await hub1.dispose();
+    const names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
+    assert.equal(new Set(names.map((n) => n.toLowerCase())).size, names.length, `names: ${names.join(' ')}`);
+
+    const hub2 = await fx.hub({ journalDir: dir });
+    assert.deepEqual(
+      (await hub2.store.readEvents('RUN')).map((e) => e.kind),
+      ['execution:completed'],
+    );
+    assert.deepEqual(
+      (await hub2.store.readEvents('run')).map((e) => e.seq),
+      [1, 2],
+    );
+  });
+
+  it('loads a journal written with the previous file names (uppercase and %XX escapes) and its 0.1.0 index', async () => {
+    const dir = fx.tempDir();
+    const ids = ['Run_A', 'a:b.c', 'plain'];
+    const previousName = (id: string) =>
+      id.replace(/[^A-Za-z0-9_-]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`) +
+      '.jsonl';
+    for (const id of ids) {
+      const lines = [event(id, 1, 'execution:started', { task: `task ${id}` }), event(id, 2, 'execution:completed')];
+      writeFileSync(join(dir, previousName(id)), lines.map((l) => JSON.stringify(l) + '\n').join(''));
+    }
+    assert.deepEqual(readdirSync(dir).sort(), ['Run_A.jsonl', 'a%3Ab%2Ec.jsonl', 'plain.jsonl']);
+    const hub = await fx.hub({ journalDir: dir });
+    await hub.store.whenLoaded();
+    for (const id of ids) {
+      assert.equal(hub.store.get(id)?.task, `task ${id}`);
+      assert.equal(hub.store.get(id)?.state, 'completed');
+      assert.deepEqual(
+        (await hub.store.readEvents(id)).map((e) => e.seq),
+        [1, 2],
+      );
+    }
+    // More events for an old file go into that same file.
+    const client = await fx.client(hub);
+    client.hello({ sessionId: 'Run_A' });
+    assert.equal((await client.welcome()).lastSeq, 2);
+    client.send({ type: 'event', ...event('Run_A', 3) });
+    await client.acked('Run_A', 3);
+    assert.equal(readFileSync(join(dir, 'Run_A.jsonl'), 'utf8').trim().split('\n').length, 3);
+  });
+
+  it('stores the trust level with the events: a legacy session stays unauthenticated when its index entry is gone', async () => {
+    const dir = fx.tempDir();
+    const hub1 = await fx.hub({ journalDir: dir });
+    hub1.store.append('from_legacy', 'legacy', 'execution:started', { task: 'no token' });
+    hub1.store.append('from_legacy', 'legacy', 'execution:completed', { success: true });
+    const client = await fx.client(hub1);
+    client.hello({ sessionId: 'from_native' });
+    await client.welcome();
+    client.send({ type: 'events', events: [event('from_native', 1, 'execution:completed')] });
+    await client.acked('from_native', 1);
+    await hub1.dispose();
+    rmSync(join(dir, 'index.json'));
+
+    const hub2 = await fx.hub({ journalDir: dir });
+    await hub2.store.whenLoaded();
+    const legacy = hub2.store.get('from_legacy');
+    assert.equal(legacy?.source, 'legacy');
+    assert.equal(legacy?.unauthenticated, true);
+    const native = hub2.store.get('from_native');
+    assert.equal(native?.source, 'native');
+    assert.equal(native?.unauthenticated, false);
   });
 
   it('acknowledges only what was written: a failing write holds the ack back and is retried until it works', async () => {
     const dir = fx.tempDir();
     const hub = await fx.hub({ journalDir: dir });
     const sid = 'blocked';
-    // A folder where the session's file should be: every append fails (EISDIR) until it is gone.
-    const blocker = join(dir, journalFileName(sid));
-    mkdirSync(blocker);
+    // A plain file where the journal folder was: every write fails (ENOTDIR) until it is gone.
+    rmSync(dir, { recursive: true });
+    writeFileSync(dir, 'not a folder');
     const client = await fx.client(hub);
     client.hello({ sessionId: sid });
     await client.welcome();
@@ -232,7 +327,7 @@ describe('hub journal', () => {
       false,
       'no ack while the events are not written',
     );
-    rmSync(blocker, { recursive: true });
+    rmSync(dir);
     await client.acked(sid, 2);
     assert.ok(fx.log.has('info', /writing to .* works again/));
     assert.deepEqual(journalSeqs(dir, sid), [1, 2]);

@@ -160,7 +160,7 @@ describe('hub server', () => {
       assert.equal(data.seq, 1);
       await bad.acked('bad', 2);
       assert.deepEqual(
-        hub.store.events('bad').map((e) => e.seq),
+        (await hub.store.readEvents('bad')).map((e) => e.seq),
         [2],
         'the valid event of the batch was stored, the bad one not',
       );
@@ -248,7 +248,7 @@ describe('hub server', () => {
         assert.equal(client.frames.filter((f) => f.type === 'ack').at(-1)?.seq, 2);
       }
       assert.deepEqual(
-        hub.store.events('d').map((e) => e.seq),
+        (await hub.store.readEvents('d')).map((e) => e.seq),
         [1, 2],
       );
       assert.equal(hub.store.get('d')?.eventCount, 2);
@@ -262,7 +262,7 @@ describe('hub server', () => {
       client.send({ type: 'events', events: [event('a', 1, 'future:thing', { x: 1 }), event('b', 5)] });
       await client.acked('a', 1);
       await client.acked('b', 5);
-      assert.equal(hub.store.events('a')[0].kind, 'future:thing');
+      assert.equal((await hub.store.readEvents('a'))[0].kind, 'future:thing');
       assert.equal(hub.store.get('a')?.reporterConnected, true);
     });
   });

@@ -109,7 +109,7 @@ describe('session store', () => {
   };
   afterEach(() => store?.dispose());
 
-  it('ingests, dedupes by seq and reports lastSeq per session; changes carry only the new events', () => {
+  it('ingests, dedupes by seq and reports lastSeq per session; changes carry only the new events', async () => {
     make();
     const result = store.ingest('native', [event('a', 1), event('a', 2), event('b', 7)]);
     assert.deepEqual(
@@ -122,7 +122,7 @@ describe('session store', () => {
     const again = store.ingest('native', [event('a', 2), event('a', 1), event('a', 3)]);
     assert.deepEqual([...again], [['a', 3]]);
     assert.deepEqual(
-      store.events('a').map((e) => e.seq),
+      (await store.readEvents('a')).map((e) => e.seq),
       [1, 2, 3],
     );
     const eventChanges = changes.filter((c) => c.type === 'events');
@@ -140,7 +140,7 @@ describe('session store', () => {
     store.ingest('native', [event('a', 3)]);
     assert.equal(changes.length, count);
     assert.deepEqual(
-      store.events('a', 1, 2).map((e) => e.seq),
+      (await store.readEvents('a', 1, 2)).map((e) => e.seq),
       [2],
     );
   });
@@ -230,6 +230,6 @@ describe('session store', () => {
       store.list().map((s) => s.id),
       ['run'],
     );
-    assert.deepEqual(store.events('f2'), []);
+    assert.deepEqual(await store.readEvents('f2'), []);
   });
 });

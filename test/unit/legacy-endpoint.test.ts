@@ -95,7 +95,7 @@ describe('legacy endpoint: replaying recorded CLI runs', function () {
         assert.equal(summary.reporterConnected, true);
         assert.deepEqual(summary.capabilities, [], 'a legacy reporter can never be steered');
         assert.equal(summary.lastSeq, run.events.length);
-        const events = rig.store.events(run.sessionId);
+        const events = await rig.store.readEvents(run.sessionId);
         assert.deepEqual(
           events.map((e) => e.seq),
           run.events.map((_, i) => i + 1),
@@ -103,7 +103,7 @@ describe('legacy endpoint: replaying recorded CLI runs', function () {
         );
         assert.equal(events[0].ts, localTimestampToIso(String(run.events[0].timestamp)), 'local time with offset');
         assert.equal(summary.startedAt, events[0].ts);
-        EXPECTED[name](summary, rig.store);
+        await EXPECTED[name](summary, rig.store);
         assert.deepEqual(rig.endpoint.counters(), {
           connections: 1,
           accepted: run.events.length,
@@ -208,8 +208,8 @@ describe('legacy endpoint: session lifecycle', () => {
     }
     const one = await sessionReaches(rig.store, first.sessionId, first.events.length, 'completed');
     const two = await sessionReaches(rig.store, second.sessionId, second.events.length, 'completed');
-    EXPECTED['current-cli-run'](one, rig.store);
-    EXPECTED['orchestrator-run'](two, rig.store);
+    await EXPECTED['current-cli-run'](one, rig.store);
+    await EXPECTED['orchestrator-run'](two, rig.store);
     b.io.engine.close(); // only b goes away: a's finished session is untouched
     await waitFor('b disconnected', () => rig!.store.get(second.sessionId)?.reporterConnected === false);
     assert.equal(rig.store.get(first.sessionId)?.reporterConnected, true);

@@ -7,8 +7,8 @@ import type { SessionSummary } from '../../src/protocol/session';
 import type { LegacyFixtureName } from '../fixtures/legacy';
 
 /** What each recorded run must look like once normalized into the store. */
-export const EXPECTED: Record<LegacyFixtureName, (summary: SessionSummary, store: SessionStore) => void> = {
-  'current-cli-run': (summary, store) => {
+export const EXPECTED: Record<LegacyFixtureName, (summary: SessionSummary, store: SessionStore) => Promise<void>> = {
+  'current-cli-run': async (summary, store) => {
     assert.equal(summary.state, 'completed');
     assert.equal(summary.task, 'Add a --json flag to the report command');
     assert.equal(summary.progress, 100);
@@ -18,7 +18,7 @@ export const EXPECTED: Record<LegacyFixtureName, (summary: SessionSummary, store
     );
     assert.deepEqual(summary.filesChanged, ['src/report/cli.py', 'tests/test_report_json.py']);
     assert.deepEqual(summary.checkpoints, []);
-    const kinds = store.events(summary.id).map((e) => e.kind);
+    const kinds = (await store.readEvents(summary.id)).map((e) => e.kind);
     assert.deepEqual(kinds, [
       'execution:started',
       'execution:progress',
@@ -31,10 +31,10 @@ export const EXPECTED: Record<LegacyFixtureName, (summary: SessionSummary, store
       'execution:progress',
       'execution:completed',
     ]);
-    const done = store.events(summary.id).at(-1)!;
+    const done = (await store.readEvents(summary.id)).at(-1)!;
     assert.deepEqual(done.data, { success: true, filesCreated: ['tests/test_report_json.py'] });
   },
-  'orchestrator-run': (summary, store) => {
+  'orchestrator-run': async (summary, store) => {
     assert.equal(summary.state, 'completed');
     assert.equal(summary.task, 'Rename the config loader and update its callers');
     assert.equal(summary.stepsTotal, 3);
@@ -53,7 +53,7 @@ export const EXPECTED: Record<LegacyFixtureName, (summary: SessionSummary, store
     assert.equal(checkpoint.skillName, 'write_file');
     assert.equal(checkpoint.ts, localTimestampToIso('2025-11-12T09:15:03.210665'));
     assert.deepEqual(summary.filesChanged, ['app/settings_loader.py', 'app/main.py']);
-    const events = store.events(summary.id);
+    const events = await store.readEvents(summary.id);
     const unknown = events.find((e) => e.kind === 'decision:requested');
     assert.ok(unknown, 'the unknown event type is kept');
     assert.deepEqual(unknown.data.options, ['yes', 'no']);
@@ -66,7 +66,7 @@ export const EXPECTED: Record<LegacyFixtureName, (summary: SessionSummary, store
     assert.equal(events.at(-1)?.data.durationMs, 5290);
     assert.equal(events.find((e) => e.kind === 'validation:output')?.data.stream, 'stdout');
   },
-  'orchestrator-failed-run': (summary) => {
+  'orchestrator-failed-run': async (summary) => {
     assert.equal(summary.state, 'failed');
     assert.equal(summary.task, 'Upgrade the HTTP client library');
     assert.equal(summary.error, 'Step 2 (run_tests) failed: 3 tests failed');

@@ -149,13 +149,13 @@ describe('legacy endpoint inside the hub', () => {
     );
 
     // Nothing leaked across: each session holds only its own events, numbered from 1.
-    assert.ok(store.events(legacyRun.sessionId).every((e) => e.sessionId === legacyRun.sessionId));
+    assert.ok((await store.readEvents(legacyRun.sessionId)).every((e) => e.sessionId === legacyRun.sessionId));
     assert.deepEqual(
-      store.events(NATIVE_SESSION).map((e) => e.seq),
+      (await store.readEvents(NATIVE_SESSION)).map((e) => e.seq),
       [1, 2, 3, 4],
     );
     assert.deepEqual(
-      store.events(legacyRun.sessionId).map((e) => e.seq),
+      (await store.readEvents(legacyRun.sessionId)).map((e) => e.seq),
       legacyRun.events.map((_, i) => i + 1),
     );
 
@@ -165,17 +165,23 @@ describe('legacy endpoint inside the hub', () => {
     await waitFor('control frame at the native reporter', () => native.frames.some((f) => f.type === 'control'));
 
     // Both go through the same journal.
-    const legacyEvents = store.events(legacyRun.sessionId);
+    const legacyEvents = await store.readEvents(legacyRun.sessionId);
     await hub.dispose();
+    const header = JSON.parse(
+      readFileSync(join(journalDir!, journalFileName(legacyRun.sessionId)), 'utf8').split('\n')[0],
+    ) as { sessionId: string; source: string };
+    assert.deepEqual(header, { shannonJournal: 1, sessionId: legacyRun.sessionId, source: 'legacy' });
     const lines = readFileSync(join(journalDir!, journalFileName(legacyRun.sessionId)), 'utf8')
       .trim()
-      .split('\n');
+      .split('\n')
+      .slice(1); // the header line;
     const journaled = lines.map((line) => EventEnvelope.parse(JSON.parse(line)));
     assert.deepEqual(journaled, legacyEvents);
     assert.equal(journaled[0].ts, localTimestampToIso(String(legacyRun.events[0].timestamp)));
     const nativeLines = readFileSync(join(journalDir!, journalFileName(NATIVE_SESSION)), 'utf8')
       .trim()
-      .split('\n');
+      .split('\n')
+      .slice(1); // the header line;
     assert.equal(nativeLines.length, nativeEvents.length);
   });
 

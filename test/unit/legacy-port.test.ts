@@ -208,7 +208,7 @@ describe('legacy port lifecycle', () => {
     assert.equal(a.store.get('do_b'), undefined, 'the holder must not show the claimed run');
     assert.equal(a.store.get('do_a')?.eventCount, 1, 'the holder still shows its own run');
     assert.equal(b.store.get('do_a'), undefined);
-    const relayed = b.store.events('do_b');
+    const relayed = await b.store.readEvents('do_b');
     assert.deepEqual(
       relayed.map((event) => event.kind),
       ['execution:started', 'skill:started', 'execution:progress'],
@@ -266,7 +266,7 @@ describe('legacy port lifecycle', () => {
     await waitFor('the claim reopened and caught up', () => store.get('do_b')?.state === 'completed', 5_000);
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.deepEqual(
-      store.events('do_b').map((event) => event.kind),
+      (await store.readEvents('do_b')).map((event) => event.kind),
       ['execution:started', 'skill:started', 'execution:completed'],
     );
   });

@@ -125,10 +125,10 @@ describe("legacy endpoint with python-socketio (the CLI's own client library)", 
       assert.equal(summary.source, 'legacy');
       assert.equal(summary.unauthenticated, true);
       assert.deepEqual(
-        store.events(run.sessionId).map((event) => event.seq),
+        (await store.readEvents(run.sessionId)).map((event) => event.seq),
         run.events.map((_, i) => i + 1),
       );
-      EXPECTED[name](summary, store);
+      await EXPECTED[name](summary, store);
       // connections counts the open ones: the CLI has disconnected.
       assert.deepEqual(endpoint.counters(), {
         connections: 0,

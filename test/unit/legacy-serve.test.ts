@@ -125,7 +125,8 @@ describe('shannon-hub serve --legacy-port', () => {
     assert.equal(await exited(child, 10_000), 0);
     const lines = readFileSync(join(dir, 'journal', journalFileName(run.sessionId)), 'utf8')
       .trim()
-      .split('\n');
+      .split('\n')
+      .slice(1); // the header line;
     assert.deepEqual(
       lines.map((line) => EventEnvelope.parse(JSON.parse(line))),
       stored,

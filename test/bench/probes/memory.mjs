@@ -32,7 +32,7 @@ for (let start = 0; start < COUNT; start += 10_000) {
   }
 }
 const after = settledHeap();
-const retained = store.events(SESSION).length;
+const retained = (await store.readEvents(SESSION)).length;
 if (retained !== COUNT) throw new Error(`store holds ${retained} events, expected ${COUNT}`);
 console.log(JSON.stringify({ bytes: after - before, bytesPerEvent: (after - before) / COUNT, retained }));
 store.dispose();
