@@ -5,6 +5,7 @@
 // server holding the port is named in the status. Needs /usr/bin/python3 with python3-socketio.
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Hub } from '../../src/hub/hub';
 import type { HubStatus } from '../../src/protocol/session';
@@ -44,6 +45,21 @@ suite('legacy port: listen only while a run needs it (auto)', () => {
     const shown = await hubStatus();
     assert.equal(shown.legacy.state, 'idle');
     assert.match((await extensionApi()).statusBar().tooltip, /idle \\\(waiting for a run\\\)/);
+  });
+
+  test("the ports rule: remote.portsAttributes ignores ports opened by this extension host's process", async () => {
+    // VS Code matches a non-numeric key as a regular expression against the command line of the
+    // process that listens on a newly detected port (read from /proc, as here).
+    const attributes = vscode.workspace
+      .getConfiguration('remote')
+      .get<Record<string, { onAutoForward?: string }>>('portsAttributes');
+    const rule = Object.entries(attributes ?? {}).find(([, value]) => value.onAutoForward === 'ignore');
+    assert.ok(rule, `no ignore rule in remote.portsAttributes: ${JSON.stringify(attributes)}`);
+    const commandLine = readFileSync('/proc/self/cmdline', 'utf8').split('\0').join(' ');
+    assert.match(commandLine, new RegExp(rule[0]), "the rule does not match this extension host's command line");
+    // A user's server, e.g. Django's, does not match it.
+    assert.doesNotMatch('python3 manage.py runserver 8000', new RegExp(rule[0]));
+    assert.doesNotMatch('python3 -m http.server 8000', new RegExp(rule[0]));
   });
 
   test('a python-socketio CLI typed into a terminal reports, and the port is free again after the grace period', async function () {
