@@ -33,14 +33,25 @@ export interface JournalSink {
 }
 
 export interface RetentionLimits {
+  /** Sessions reported with the token (native, extension). */
   maxSessions: number;
   maxBytes: number;
+  /**
+   * Sessions from the unauthenticated legacy endpoint count against these, not the ones above:
+   * anyone on the machine can create them, so they must never push out a trusted session.
+   */
+  legacy?: { maxSessions: number; maxBytes: number };
 }
 
 export const DEFAULT_LOST_GRACE_MS = 10_000;
 /** After a reporter closed with CloseCode.reporterPaused: silence this long means it is gone. */
 export const DEFAULT_PAUSED_GRACE_MS = 10 * 60_000;
-export const DEFAULT_RETENTION: RetentionLimits = { maxSessions: 50, maxBytes: 200 * 1024 * 1024 };
+export const DEFAULT_LEGACY_RETENTION = { maxSessions: 10, maxBytes: 20 * 1024 * 1024 };
+export const DEFAULT_RETENTION: RetentionLimits = {
+  maxSessions: 50,
+  maxBytes: 200 * 1024 * 1024,
+  legacy: DEFAULT_LEGACY_RETENTION,
+};
 
 export interface SessionStoreOptions {
   lostGraceMs?: number;
@@ -107,6 +118,7 @@ export class SessionStore {
   private nextOrder = 0;
   private disposed = false;
   private loading: Promise<void> | null = null;
+  private retentionScheduled = false;
 
   constructor(options: SessionStoreOptions = {}) {
     this.lostGraceMs = options.lostGraceMs ?? DEFAULT_LOST_GRACE_MS;
@@ -387,7 +399,7 @@ export class SessionStore {
     this.journal?.indexChanged();
     if (isFinal(summary.state)) {
       this.clearLostTimer(record);
-      this.applyRetention();
+      this.scheduleRetention();
     }
   }
 
@@ -409,29 +421,63 @@ export class SessionStore {
     record.lostTimer = undefined;
   }
 
-  /** Oldest finished sessions go first until both the count and the byte limit hold. */
+  /**
+   * Retention runs once for everything that finished in one turn of the event loop: 20,000
+   * sessions turning lost together cost one pass, not one pass each.
+   */
+  private scheduleRetention(): void {
+    if (this.retentionScheduled) return;
+    this.retentionScheduled = true;
+    setImmediate(
+      guarded(this.log, 'retention', () => {
+        this.retentionScheduled = false;
+        if (!this.disposed) this.applyRetention();
+      }),
+    );
+  }
+
+  /**
+   * Trusted and legacy sessions are kept within their own limits; in each group the oldest
+   * finished sessions go first until both its count and its byte limit hold. Running sessions
+   * count but are never removed.
+   */
   private applyRetention(): void {
+    const trusted: SessionRecord[] = [];
+    const legacy: SessionRecord[] = [];
+    for (const record of this.sessions.values()) (record.summary.source === 'legacy' ? legacy : trusted).push(record);
+    const doomed = [
+      ...this.overLimit(trusted, this.retention),
+      ...this.overLimit(
+        legacy,
+        this.retention.legacy ?? {
+          maxSessions: Math.min(DEFAULT_LEGACY_RETENTION.maxSessions, this.retention.maxSessions),
+          maxBytes: Math.min(DEFAULT_LEGACY_RETENTION.maxBytes, this.retention.maxBytes),
+        },
+      ),
+    ];
+    if (doomed.length > 0) {
+      this.removeSessions(
+        doomed,
+        `retention (max ${this.retention.maxSessions} sessions and ${this.retention.maxBytes} bytes; legacy ones apart)`,
+      ).catch((error: unknown) => this.log.error(`retention failed: ${(error as Error).message}`));
+    }
+  }
+
+  private overLimit(records: SessionRecord[], limits: { maxSessions: number; maxBytes: number }): string[] {
     const sizeOf = (id: string) => this.journal?.sizeOf(id) ?? 0;
-    let count = this.sessions.size;
+    let count = records.length;
     let bytes = 0;
-    for (const id of this.sessions.keys()) bytes += sizeOf(id);
-    if (count <= this.retention.maxSessions && bytes <= this.retention.maxBytes) return;
-    const oldestFirst = [...this.sessions.values()]
-      .filter((r) => isFinal(r.summary.state))
-      .sort((a, b) => newestFirst(b, a));
+    for (const record of records) bytes += sizeOf(record.summary.id);
+    if (count <= limits.maxSessions && bytes <= limits.maxBytes) return [];
+    const oldestFirst = records.filter((r) => isFinal(r.summary.state)).sort((a, b) => newestFirst(b, a));
     const doomed: string[] = [];
     for (const record of oldestFirst) {
-      if (count <= this.retention.maxSessions && bytes <= this.retention.maxBytes) break;
+      if (count <= limits.maxSessions && bytes <= limits.maxBytes) break;
       doomed.push(record.summary.id);
       count -= 1;
       bytes -= sizeOf(record.summary.id);
     }
-    if (doomed.length > 0) {
-      this.removeSessions(
-        doomed,
-        `retention (max ${this.retention.maxSessions} sessions, ${this.retention.maxBytes} bytes)`,
-      ).catch((error: unknown) => this.log.error(`retention failed: ${(error as Error).message}`));
-    }
+    return doomed;
   }
 
   private async removeSessions(sessionIds: string[], why: string): Promise<void> {

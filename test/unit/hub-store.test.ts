@@ -6,6 +6,7 @@ import { createSummary, reduceAll, reduceSession } from '../../src/hub/session-m
 import { SessionStore, type StoreChange } from '../../src/hub/store';
 import { event, RecordingLogger, waitFor } from './hub-support';
 
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 10, 0, second)).toISOString();
 const ev = (seq: number, kind: string, data: Record<string, unknown> = {}, ts = at(seq)): EventEnvelope => ({
   sessionId: 's',
@@ -217,6 +218,7 @@ describe('session store', () => {
     store.ingest('native', [{ ...event('run', 1, 'execution:started'), ts: at(0) }]);
     store.ingest('native', [{ ...event('f1', 1, 'execution:completed'), ts: at(1) }]);
     store.ingest('native', [{ ...event('f2', 1, 'execution:completed'), ts: at(2) }]);
+    await nextTurn(); // retention runs once per turn of the event loop
     assert.deepEqual(
       store
         .list()
@@ -231,5 +233,45 @@ describe('session store', () => {
       ['run'],
     );
     assert.deepEqual(await store.readEvents('f2'), []);
+  });
+
+  it('keeps legacy sessions within their own limit: 55 of them never push out a finished native session', async () => {
+    make({ retention: { maxSessions: 5, maxBytes: Number.MAX_SAFE_INTEGER } });
+    store.ingest('native', [event('mine', 1, 'execution:started'), event('mine', 2, 'execution:completed')]);
+    store.ingest('native', [event('running', 1, 'execution:started')]);
+    for (let i = 0; i < 55; i++) {
+      const id = `do_legacy_${i}`;
+      store.append(id, 'legacy', 'execution:started', { task: `spam ${i}` });
+      store.append(id, 'legacy', 'execution:completed', { success: true });
+      await nextTurn();
+    }
+    const ids = store.list().map((s) => s.id);
+    assert.ok(ids.includes('mine'), 'the finished native session stays');
+    assert.ok(ids.includes('running'));
+    const legacy = store.list().filter((s) => s.source === 'legacy');
+    assert.equal(legacy.length, 5, 'legacy sessions within min(10, maxSessions)');
+    assert.deepEqual(
+      legacy.map((s) => s.id),
+      ['do_legacy_54', 'do_legacy_53', 'do_legacy_52', 'do_legacy_51', 'do_legacy_50'],
+      'the newest legacy ones',
+    );
+  });
+
+  it('never removes a running session, and handles 20,000 sessions turning lost at once in one pass', async () => {
+    make({ retention: { maxSessions: 3, maxBytes: Number.MAX_SAFE_INTEGER }, lostGraceMs: 1 });
+    for (let i = 0; i < 20_000; i++) {
+      const id = `r${i}`;
+      store.ingest('native', [{ ...event(id, 1, 'execution:started'), ts: at(0) }]);
+    }
+    await nextTurn();
+    assert.equal(store.list().length, 20_000, 'running sessions are never removed, whatever the limit');
+    const removed: string[] = [];
+    store.subscribe((change) => {
+      if (change.type === 'removed') removed.push(...change.sessionIds);
+    });
+    for (let i = 0; i < 20_000; i++) store.setReporter(`r${i}`, { connected: false, capabilities: [] });
+    await waitFor(() => store.list().length === 3, 'retention after every session turned lost', 20_000);
+    assert.equal(removed.length, 19_997);
+    assert.equal(changes.filter((c) => c.type === 'removed').length, 1, 'one retention pass removed them all');
   });
 });
