@@ -20,6 +20,7 @@ import { validation } from './figures/validation.mjs';
 import { legacy } from './figures/legacy.mjs';
 import { webview } from './figures/webview.mjs';
 import { extension } from './figures/extension.mjs';
+import { history } from './figures/history.mjs';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -33,6 +34,7 @@ const FIGURES = {
   legacy: { run: legacy, build: true, limitS: 90 },
   webview: { run: webview, build: true, limitS: 120 },
   extension: { run: extension, build: true, limitS: 240 },
+  history: { run: history, build: false, limitS: 900 },
 };
 
 const { values } = parseArgs({
