@@ -133,6 +133,36 @@ describe('hub journal', () => {
     );
   });
 
+  it('replays a finished session from disk to a late subscriber: every event once, in order, in chunks', async () => {
+    const dir = fx.tempDir();
+    const hub1 = await fx.hub({ journalDir: dir });
+    const reporter = await fx.client(hub1);
+    reporter.hello({ sessionId: 'long' });
+    await reporter.welcome();
+    const total = 3_000;
+    for (let from = 1; from <= total; from += 500) {
+      const events = [];
+      for (let seq = from; seq < from + 500; seq++)
+        events.push(event('long', seq, seq === total ? 'execution:completed' : 'log'));
+      reporter.send({ type: 'events', events });
+    }
+    await reporter.acked('long', total);
+    await hub1.dispose();
+
+    const hub2 = await fx.hub({ journalDir: dir });
+    assert.equal(hub2.store.memoryEvents('long', 0, 1), undefined, 'nothing of it in memory after the restart');
+    const sub = await fx.client(hub2);
+    sub.hello({ role: 'subscriber', sessionId: 'long' });
+    const received = () =>
+      sub.frames.filter((f) => f.type === 'stored').flatMap((f) => (f.events as { seq: number }[]).map((e) => e.seq));
+    await waitFor(() => received().length >= total, 'the whole replay');
+    assert.deepEqual(
+      received(),
+      Array.from({ length: total }, (_, i) => i + 1),
+    );
+    assert.ok(sub.frames.filter((f) => f.type === 'stored').length >= total / 500, 'in chunks');
+  });
+
   it('skips a torn last line and an invalid line, reports both, and repairs the file for later appends', async () => {
     const dir = fx.tempDir();
     const sid = 'torn';
