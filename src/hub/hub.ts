@@ -1,7 +1,7 @@
 // startHub: wires the store, the journal, the authenticated ws server, the discovery lock file and
 // (when enabled) the legacy Socket.IO endpoint into one disposable object. The extension calls it
 // on activation; `shannon-hub serve` calls it headless.
-import type { ControlCommand } from '../protocol/wire';
+import type { ControlRequest, SimpleControlCommand } from '../protocol/wire';
 import type { HubStatus, LegacyListenMode } from '../protocol/session';
 import { createToken } from './auth';
 import { Journal } from './journal';
@@ -17,12 +17,14 @@ import {
   type RetentionLimits,
 } from './store';
 import { HubServer, type ServerLimits } from './server';
+import { Steering, type ControlOutcome } from './steering';
 
 /** Legacy endpoint counts reach status listeners at most this often. */
 const STATUS_COALESCE_MS = 250;
 
 export type { HubLogger } from './logger';
 export type { ServerLimits } from './server';
+export type { ControlOutcome, ControlRefusal } from './steering';
 
 export interface HubOptions {
   host?: '127.0.0.1';
@@ -56,7 +58,12 @@ export interface Hub {
   status(): HubStatus;
   onStatusChange(listener: (status: HubStatus) => void): { dispose(): void };
   /** false when no connected reporter of that session declared the capability */
-  sendControl(sessionId: string, command: ControlCommand): boolean;
+  sendControl(sessionId: string, command: SimpleControlCommand): boolean;
+  /**
+   * Any control (halt, resume, cancel, decide, instruct), checked against the session first: a
+   * decision is answered at most once, a legacy or ended session gets none. Recorded in the summary.
+   */
+  control(sessionId: string, request: ControlRequest): ControlOutcome;
   /** The legacy port: runs tell it when they need today's CLI endpoint and when they ended. */
   legacy: {
     need(id: string, need: LegacyNeed): Promise<void>;
@@ -197,6 +204,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     for (const listener of statusListeners) listener(current);
   };
   server.onClientsChange(notify);
+  const steering = new Steering(store, server, log);
 
   // Today's Shannon CLI (Socket.IO cli_event). Never throws for a busy port: status() says so.
   const legacyMode: LegacyListenMode = options.legacy?.mode ?? (options.legacy?.enabled ? 'always' : 'off');
@@ -258,7 +266,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       statusListeners.add(listener);
       return { dispose: () => statusListeners.delete(listener) };
     },
-    sendControl: (sessionId, command) => server.sendControl(sessionId, command),
+    sendControl: (sessionId, command) => steering.send(sessionId, { command }).sent,
+    control: (sessionId, request) => steering.send(sessionId, request),
     legacy: {
       need: (id, need) => legacyPort?.need(id, need) ?? Promise.resolve(),
       release: (id) => legacyPort?.release(id),

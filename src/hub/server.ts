@@ -15,7 +15,8 @@ import {
   validateEventData,
   type Capability,
   type ClientFrame,
-  type ControlCommand,
+  type ControlFrame,
+  type ControlRequest,
   type ErrorCode,
   type EventEnvelope,
   type HubFrame,
@@ -189,17 +190,28 @@ export class HubServer {
     return { dispose: () => this.clientListeners.delete(listener) };
   }
 
-  sendControl(sessionId: string, command: ControlCommand): boolean {
-    let sent = 0;
-    for (const conn of this.reportersBySession.get(sessionId) ?? []) {
-      if (conn.closing || !conn.capabilities.includes(command)) continue;
-      const id = randomUUID();
-      this.send(conn, { type: 'control', sessionId, command, id });
-      this.log.info(`control ${command} (${id}) -> connection #${conn.id} for session ${sessionId}`);
-      sent++;
+  /**
+   * Send a control to the session's connected reporters that declared its command. Halt, resume
+   * and cancel go to each of them; a decision's answer and an instruction go to one only (the
+   * most recent connection), so an answer is never delivered twice. Returns the control's id, or
+   * undefined when no connected reporter declared the capability.
+   */
+  sendControl(sessionId: string, request: ControlRequest): string | undefined {
+    const command = request.command;
+    let targets = [...(this.reportersBySession.get(sessionId) ?? [])].filter(
+      (conn) => !conn.closing && conn.capabilities.includes(command),
+    );
+    if (command === 'decide' || command === 'instruct') targets = targets.slice(-1);
+    if (targets.length === 0) {
+      this.log.info(`control ${command} for session ${sessionId}: no connected reporter declared it`);
+      return undefined;
     }
-    if (sent === 0) this.log.info(`control ${command} for session ${sessionId}: no connected reporter declared it`);
-    return sent > 0;
+    const id = randomUUID();
+    for (const conn of targets) {
+      this.send(conn, { type: 'control', sessionId, id, ...request } as ControlFrame);
+      this.log.info(`control ${command} (${id}) -> connection #${conn.id} for session ${sessionId}`);
+    }
+    return id;
   }
 
   async close(): Promise<void> {

@@ -5,9 +5,16 @@
 import type { Capability, EventEnvelope } from '../protocol/wire';
 import { SessionId } from '../protocol/wire';
 import { eventDataProblem } from '../protocol/bounds';
-import { FINAL_STATES, type SessionSource, type SessionState, type SessionSummary } from '../protocol/session';
+import {
+  FINAL_STATES,
+  type ControlState,
+  type SessionSource,
+  type SessionState,
+  type SessionSummary,
+} from '../protocol/session';
 import { createSummary, reduceSession } from './session-model';
 import { guarded } from './guard';
+import { withControlSent } from '../protocol/families/control';
 import { silentLogger, type HubLogger } from './logger';
 
 export type StoreChange =
@@ -289,6 +296,18 @@ export class SessionStore {
     const capabilities = connection.connected ? [...connection.capabilities] : [];
     if (summary.reporterConnected === connection.connected && sameList(summary.capabilities, capabilities)) return;
     record.summary = { ...summary, reporterConnected: connection.connected, capabilities };
+    this.emit({ type: 'session', session: record.summary });
+  }
+
+  /**
+   * A control the hub sent to the session's reporter. It is not an event (the reporter numbers the
+   * session's events; one from us would take its next seq), so it lives in the summary only, and
+   * the reporter's control:result event completes it.
+   */
+  recordControl(sessionId: string, control: ControlState): void {
+    const record = this.sessions.get(sessionId);
+    if (!record) return;
+    record.summary = withControlSent(record.summary, control);
     this.emit({ type: 'session', session: record.summary });
   }
 

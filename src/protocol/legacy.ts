@@ -199,7 +199,7 @@ export function normalizeLegacyEvent(payload: unknown, receivedAt: Date): Legacy
   }
 
   const data = normalizeKnownData(fields);
-  const mappedKind = family.legacy?.mapData?.(kind, fields, data, event.event_type);
+  const mappedKind = family.legacy?.mapData?.(kind, fields, data, event.event_type, ts);
   if (mappedKind) kind = mappedKind;
 
   const schema = dataSchemaFor(kind);

@@ -1,7 +1,15 @@
 // What views know about a session: a summary derived from its events by the hub's pure reducer
 // (src/hub/session-model.ts), so the webview, tree, status bar and journal index agree.
 import * as z from 'zod';
-import { AgentRun, CheckpointRef, SkillRun, ValidationCheck } from './families/schemas';
+import {
+  AgentRun,
+  CheckpointRef,
+  ControlState,
+  DecisionState,
+  FileChange,
+  SkillRun,
+  ValidationCheck,
+} from './families/schemas';
 import { Capability, EventEnvelope, SessionId } from './wire';
 
 export const SessionState = z.enum(['pending', 'running', 'halted', 'completed', 'failed', 'cancelled', 'lost']);
@@ -12,7 +20,15 @@ export const FINAL_STATES: ReadonlySet<SessionState> = new Set(['completed', 'fa
 export const SessionSource = z.enum(['native', 'legacy', 'extension']);
 export type SessionSource = z.infer<typeof SessionSource>;
 
-export { SkillRun, CheckpointRef, ValidationCheck, AgentRun } from './families/schemas';
+export {
+  SkillRun,
+  CheckpointRef,
+  ValidationCheck,
+  AgentRun,
+  DecisionState,
+  ControlState,
+  FileChange,
+} from './families/schemas';
 
 export const SessionSummary = z.object({
   id: SessionId,
@@ -39,6 +55,12 @@ export const SessionSummary = z.object({
   checks: z.array(ValidationCheck).optional(),
   /** Agents the run spawned (agent family). */
   agents: z.array(AgentRun).optional(),
+  /** Decisions the run asked (decision family). */
+  decisions: z.array(DecisionState).optional(),
+  /** Controls sent to the run and their results (control family). */
+  controls: z.array(ControlState).optional(),
+  /** Files the run changed, with the seq of the latest change (file family; the Changes review). */
+  changes: z.array(FileChange).optional(),
   /** Capabilities declared by the connected reporter (empty when none is connected). */
   capabilities: z.array(Capability),
   reporterConnected: z.boolean(),

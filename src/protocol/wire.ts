@@ -9,10 +9,22 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 export const MAX_BATCH_EVENTS = 10_000;
 export const HELLO_DEADLINE_MS = 5_000;
 
-export const Capability = z.enum(['halt', 'resume', 'cancel']);
+/**
+ * What a reporter declares it obeys. `decide` answers a decision it asked (decision:requested),
+ * `instruct` takes a free-text instruction from the person watching.
+ */
+export const Capability = z.enum(['halt', 'resume', 'cancel', 'decide', 'instruct']);
 export type Capability = z.infer<typeof Capability>;
 export const ControlCommand = Capability;
 export type ControlCommand = Capability;
+/** Controls that carry nothing but their command. */
+export const SimpleControlCommand = z.enum(['halt', 'resume', 'cancel']);
+export type SimpleControlCommand = z.infer<typeof SimpleControlCommand>;
+export const MAX_INSTRUCTION_CHARS = 4000;
+/** A decision's id and its options' ids: short, printable, chosen by the reporter. */
+export const DecisionId = z.string().min(1).max(200);
+export const OptionId = z.string().min(1).max(100);
+export const InstructionText = z.string().min(1).max(MAX_INSTRUCTION_CHARS);
 
 export const SessionId = z
   .string()
@@ -47,7 +59,7 @@ export const Hello = z.object({
     pid: z.number().int().nonnegative(),
   }),
   sessionId: SessionId.optional(),
-  capabilities: z.array(Capability).max(3).optional(),
+  capabilities: z.array(Capability).max(Capability.options.length).optional(),
   /**
    * Subscribers only, with sessionId: claim that session at this hub. Its legacy (Socket.IO)
    * events are then kept apart from this hub's own sessions and fed to this connection only, for
@@ -99,13 +111,22 @@ export const ErrorFrame = z.object({
   seq: z.number().int().optional(),
 });
 export type ErrorFrame = z.infer<typeof ErrorFrame>;
-export const ControlFrame = z.object({
-  type: z.literal('control'),
-  sessionId: SessionId,
-  command: ControlCommand,
-  id: z.string().min(1),
-});
+const controlEnvelope = { type: z.literal('control'), sessionId: SessionId, id: z.string().min(1).max(200) };
+/**
+ * Hub -> reporter, only to reporters whose hello declared the command as a capability. The
+ * reporter may answer any of them with the event `control:result {id, ok, message?}`.
+ */
+export const ControlFrame = z.discriminatedUnion('command', [
+  z.object({ ...controlEnvelope, command: SimpleControlCommand }),
+  z.object({ ...controlEnvelope, command: z.literal('decide'), decisionId: DecisionId, optionId: OptionId }),
+  z.object({ ...controlEnvelope, command: z.literal('instruct'), text: InstructionText }),
+]);
 export type ControlFrame = z.infer<typeof ControlFrame>;
+/** What the hub is asked to send: a control frame without its envelope. */
+export type ControlRequest =
+  | { command: SimpleControlCommand }
+  | { command: 'decide'; decisionId: string; optionId: string }
+  | { command: 'instruct'; text: string };
 /** To subscribers: stored events (replay in chunks, then live). */
 export const StoredEventsFrame = z.object({ type: z.literal('stored'), events: z.array(EventEnvelope) });
 export type StoredEventsFrame = z.infer<typeof StoredEventsFrame>;

@@ -9,6 +9,8 @@ export const ExitCode = {
   usage: 2,
   noHub: 3,
   connection: 4,
+  /** `ask`: nobody answered within --timeout (the default, if any, is printed anyway). */
+  timeout: 5,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -87,6 +89,7 @@ Usage:
   shannon-hub emit   <kind> [--data JSON] [--session ID]
   shannon-hub run    [--task TEXT] [--session ID] -- <command...>
   shannon-hub status [--json]
+  shannon-hub ask    --question TEXT --option ID=LABEL... [--default ID] [--timeout S]
   shannon-hub <command> --help
   shannon-hub --version
 
@@ -95,7 +98,8 @@ Environment:
   SHANNON_IDE_DIR                      lock file folder (default ~/.shannon/ide)
   SHANNON_SESSION_ID                   session for emit/run when --session is not given
 
-Exit codes: 0 ok, 1 failure, 2 usage/invalid JSON, 3 no hub found, 4 token refused or connection failed`,
+Exit codes: 0 ok, 1 failure, 2 usage/invalid JSON, 3 no hub found, 4 token refused or connection failed,
+5 ask: no answer in time`,
   serve: `Usage: shannon-hub serve [--port N] [--journal DIR] [--legacy-port N]
 
 Start a hub without VS Code. Prints one JSON line {"url","token","pid","journal"} on stdout when
@@ -117,6 +121,16 @@ Ctrl-C and SIGTERM are forwarded to the command; a cancel from the hub sends it 
 Exits with the command's exit code. If no hub answers, the command still runs (one warning).
   --task TEXT       what the run is for (shown in the Shannon panel)
   --session ID      session id (default $SHANNON_SESSION_ID, else a new one)`,
+  ask: `Usage: shannon-hub ask --question TEXT --option ID=LABEL... [--default ID] [--timeout S] [--session ID]
+
+Ask the person in VS Code: the Shannon Monitor shows the question with a button per option (and a
+notification when the window is in the background). Prints the chosen option's id on stdout.
+  --question TEXT   the question (-q)
+  --option ID=LABEL one per option, 1-20 (-o); the id is what gets printed
+  --default ID      the option taken when --timeout passes (marked in the Monitor)
+  --timeout S       seconds to wait (default: no limit); the Monitor counts down to it
+  --session ID      ask as part of that session (default: a session of its own)
+Exit 0 answered, 5 no answer in time (the --default id is still printed), 3 no hub, 4 connection failed.`,
   status: `Usage: shannon-hub status [--json]
 
 Show which hub emit/run would use (and why), and whether it answers.

@@ -2,6 +2,7 @@
 // each subcommand lives in its own module. Errors end here as one line on stderr + an exit code.
 import packageJson from '../../package.json';
 import { CliError, ExitCode, HELP, usageError } from './cli-args';
+import { askCommand } from './cli-ask';
 import { emitCommand } from './cli-emit';
 import { runCommand } from './cli-run';
 import { serveCommand } from './cli-serve';
@@ -25,6 +26,8 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(rest, VERSION);
     case 'status':
       return statusCommand(rest);
+    case 'ask':
+      return askCommand(rest, VERSION);
     case '--version':
     case '-v':
       process.stdout.write(`${VERSION}\n`);

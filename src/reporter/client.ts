@@ -343,6 +343,14 @@ export class Reporter {
     return seq;
   }
 
+  /**
+   * Answer a control frame (by its id): `control:result {id, ok, message?}`. The Monitor shows the
+   * control as done or refused with the message; without an answer it says so after 10 s.
+   */
+  result(controlId: string, ok: boolean, message?: string): number | undefined {
+    return this.send('control:result', message === undefined ? { id: controlId, ok } : { id: controlId, ok, message });
+  }
+
   /** Resolves when every event sent so far is acknowledged; rejects with FlushTimeoutError after `timeoutMs`. */
   flush(timeoutMs = 10_000): Promise<void> {
     // Drops that happened while connected (a hub that stopped acknowledging) are reported here at the latest.

@@ -3,7 +3,7 @@
 // the active session. Each returns something a test or another extension can check.
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
-import type { ControlCommand } from '../protocol/wire';
+import type { SimpleControlCommand } from '../protocol/wire';
 import type { HubStatus } from '../protocol/session';
 import { FINAL_STATES } from '../protocol/session';
 import type { DoArguments, DoCommand } from './do-command';
@@ -40,7 +40,7 @@ export function registerCommands(services: CommandServices): vscode.Disposable[]
     return id ? store?.get(id) : undefined;
   };
 
-  const steer = (command: ControlCommand, argument: unknown): SteerResult => {
+  const steer = (command: SimpleControlCommand, argument: unknown): SteerResult => {
     const session = targetSession(argument);
     const hub = hubService.current;
     if (!session || !hub) {

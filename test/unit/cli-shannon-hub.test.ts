@@ -521,12 +521,98 @@ describe('shannon-hub command (bundled)', function () {
     });
   });
 
+  describe('ask', () => {
+    /** The person in VS Code, played by the hub's control path: waits for the question, then answers. */
+    async function answerWhenAsked(optionId: string): Promise<string> {
+      let sessionId = '';
+      await waitFor('the question to reach the hub', () => {
+        const asking = hub!.store.list().find((s) => s.decisions?.some((d) => !d.resolved));
+        sessionId = asking?.id ?? '';
+        return asking !== undefined && asking.capabilities.includes('decide');
+      });
+      const decision = hub!.store.get(sessionId)!.decisions![0];
+      const outcome = hub!.control(sessionId, { command: 'decide', decisionId: decision.decisionId, optionId });
+      assert.ok(outcome.sent, 'the answer was sent');
+      return sessionId;
+    }
+
+    it('asks in a session of its own, prints the chosen option id and exits 0', async () => {
+      const child = start(
+        [
+          'ask',
+          '--question',
+          'Deploy now?',
+          '--option',
+          'yes=Deploy it',
+          '--option',
+          'no=Not today',
+          '--default',
+          'no',
+          '--timeout',
+          '60',
+        ],
+        { env: hubEnv() },
+      );
+      const done = finished(child);
+      const sessionId = await answerWhenAsked('yes');
+      const result = await done;
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, 'yes\n');
+      const summary = hub!.store.get(sessionId)!;
+      assert.equal(summary.task, 'Deploy now?');
+      assert.equal(summary.state, 'completed');
+      const decision = summary.decisions![0];
+      assert.deepEqual(decision.options, [
+        { id: 'yes', label: 'Deploy it' },
+        { id: 'no', label: 'Not today' },
+      ]);
+      assert.equal(decision.defaultOptionId, 'no');
+      assert.ok(decision.autoResolveAt && Date.parse(decision.autoResolveAt) > Date.now() + 30_000);
+      assert.deepEqual([decision.resolved?.optionId, decision.resolved?.by], ['yes', 'user']);
+      assert.equal(summary.controls?.[0].result?.ok, true, 'ask confirmed the control');
+    });
+
+    it('takes the default after --timeout: prints it and exits 5', async () => {
+      const result = await run(
+        ['ask', '-q', 'Proceed?', '-o', 'go=Go', '-o', 'stop=Stop', '--default', 'stop', '--timeout', '0.5'],
+        {
+          env: hubEnv(),
+        },
+      );
+      assert.equal(result.code, 5);
+      assert.equal(result.stdout, 'stop\n');
+      assertOneLineError(result, /no answer within 0.5 s; took the default stop/);
+      const summary = hub!.store.list()[0];
+      assert.deepEqual(
+        [summary.decisions?.[0].resolved?.optionId, summary.decisions?.[0].resolved?.by],
+        ['stop', 'default'],
+      );
+    });
+
+    it('exits 2 for bad options, 3 without a hub', async () => {
+      for (const args of [
+        ['ask', '--option', 'a=A'],
+        ['ask', '-q', 'Q?'],
+        ['ask', '-q', 'Q?', '-o', 'a=A', '-o', 'a=Again'],
+        ['ask', '-q', 'Q?', '-o', 'a=A', '--default', 'b'],
+        ['ask', '-q', 'Q?', '-o', 'a=A', '--timeout', 'soon'],
+        ['ask', '-q', 'Q?', '-o', '=A'],
+      ]) {
+        const result = await run(args, { env: hubEnv() });
+        assert.equal(result.code, 2, args.join(' '));
+      }
+      const none = await run(['ask', '-q', 'Q?', '-o', 'a=A']);
+      assert.equal(none.code, 3);
+      assertOneLineError(none, /no hub found/);
+    });
+  });
+
   describe('help and version', () => {
     it('prints the version from package.json and help for every command', async () => {
       const version = await run(['--version']);
       assert.equal(version.code, 0);
       assert.equal(version.stdout.trim(), packageJson.version);
-      for (const command of ['serve', 'emit', 'run', 'status']) {
+      for (const command of ['serve', 'emit', 'run', 'status', 'ask']) {
         const help = await run([command, '--help']);
         assert.equal(help.code, 0, command);
         assert.match(help.stdout, new RegExp(`^Usage: shannon-hub ${command}`));

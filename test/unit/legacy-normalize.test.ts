@@ -287,14 +287,41 @@ describe('legacy normalization: event data', () => {
     assert.deepEqual(skill.data, { skillName: 'new', parameters: { some_path: 'x' }, model: 'opus' });
   });
 
-  it('keeps unknown event types with their data as sent', () => {
+  it('maps the orchestrator decision: string options, auto_resolve_seconds as a point in time', () => {
     const decision = ok({
       session_id: SESSION,
       event_type: 'decision:requested',
-      data: { decision_id: 'd1', options: ['a', 'b'] },
+      timestamp: '2025-11-12T09:15:04.000',
+      data: { decision_id: 'd1', question: 'Alias?', options: ['yes', 'no'], auto_resolve_seconds: 10, default: 'no' },
     });
     assert.equal(decision.kind, 'decision:requested');
-    assert.deepEqual(decision.data, { decision_id: 'd1', options: ['a', 'b'] });
+    assert.equal(decision.data.decisionId, 'd1');
+    assert.deepEqual(decision.data.options, [
+      { id: 'yes', label: 'yes' },
+      { id: 'no', label: 'no' },
+    ]);
+    assert.equal(decision.data.defaultOptionId, 'no');
+    assert.equal(Date.parse(decision.data.autoResolveAt as string) - Date.parse(decision.ts), 10_000);
+    const resolved = ok({
+      session_id: SESSION,
+      event_type: 'decision:resolved',
+      data: { decision_id: 'd1', choice: 'yes' },
+    });
+    assert.deepEqual(resolved.data, { decisionId: 'd1', optionId: 'yes', by: 'cli' });
+    assert.match(
+      rejected({ session_id: SESSION, event_type: 'decision:requested', data: { decision_id: 'd1', options: ['a'] } }),
+      /question/,
+    );
+  });
+
+  it('keeps unknown event types with their data as sent', () => {
+    const unknown = ok({
+      session_id: SESSION,
+      event_type: 'rollback:planned',
+      data: { plan_id: 'p1', files: ['a', 'b'] },
+    });
+    assert.equal(unknown.kind, 'rollback:planned');
+    assert.deepEqual(unknown.data, { plan_id: 'p1', files: ['a', 'b'] });
     const bare = ok({ session_id: SESSION, event_type: 'heartbeat' });
     assert.deepEqual(bare.data, {});
     const pythonNone = ok({ session_id: SESSION, event_type: 'heartbeat', timestamp: null, data: null });
@@ -328,7 +355,7 @@ describe('legacy normalization: recorded runs', () => {
         const schema = dataSchemaFor(event.kind);
         if (schema) assert.ok(schema.safeParse(event.data).success, `${event.kind} data valid`);
         for (const key of Object.keys(event.data)) {
-          if (event.kind !== 'decision:requested') assert.doesNotMatch(key, /_/, `${event.kind}.${key} is camelCase`);
+          assert.doesNotMatch(key, /_/, `${event.kind}.${key} is camelCase`);
         }
       }
     });

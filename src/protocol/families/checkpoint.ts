@@ -1,6 +1,7 @@
 // Checkpoints the run reported: the summary's `checkpoints` (the Checkpoints tree reads them too).
 import type { CheckpointRef } from '../session';
 import { str, strings, text, type EventFamily } from './family';
+import { noteCheckpointedFiles } from './file';
 
 export const checkpointFamily: EventFamily = {
   name: 'checkpoint',
@@ -29,5 +30,6 @@ export const checkpointFamily: EventFamily = {
     const files = strings(event.data.files);
     if (files !== undefined) ref.files = files;
     next.checkpoints = [...next.checkpoints, ref];
+    noteCheckpointedFiles(next, event);
   },
 };

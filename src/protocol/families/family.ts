@@ -34,12 +34,14 @@ export interface LegacySpelling {
    * Per-kind field renames after camelCasing. `fields` are the payload's fields as sent, `data` the
    * camelCased copy to change in place; `eventType` the spelling the CLI used. May return another
    * kind of the family (the orchestrator's unsuccessful `execution:completed` is a failure).
+   * `ts` is the event's time (ISO), for fields given relative to it.
    */
   mapData?(
     kind: string,
     fields: Record<string, unknown>,
     data: Record<string, unknown>,
     eventType: string,
+    ts: string,
   ): string | void;
 }
 

@@ -1,5 +1,36 @@
-// Files the run changed: the summary's `filesChanged`, each path once.
+// Files the run changed: the summary's `filesChanged`, each path once, and `changes`, what the
+// Changes review lists: each path with its operation and the seq of its latest change (a file kept
+// before that change is unreviewed again). A checkpoint names files the run is about to change,
+// so they enter `changes` too (the checkpoint family calls noteCheckpointedFiles).
+import type { FileChange, SessionSummary } from '../session';
+import type { EventEnvelope } from '../wire';
 import { str, text, type EventFamily } from './family';
+
+function touchChange(next: SessionSummary, path: string, seq: number, operation: string | undefined): void {
+  const changes = next.changes ?? [];
+  const index = changes.findIndex((c) => c.path === path);
+  const change: FileChange = { path, seq };
+  const op = operation ?? (index >= 0 ? changes[index].operation : undefined);
+  if (op !== undefined) change.operation = op;
+  if (index < 0) {
+    next.changes = [...changes, change];
+  } else {
+    const copy = changes.slice();
+    copy[index] = change;
+    next.changes = copy;
+  }
+}
+
+/** checkpoint:created with `files`: those not yet listed enter the review (a checkpoint is not a change). */
+export function noteCheckpointedFiles(next: SessionSummary, event: EventEnvelope): void {
+  const files = event.data.files;
+  if (!Array.isArray(files)) return;
+  for (const file of files) {
+    if (typeof file !== 'string' || file.length === 0) continue;
+    if ((next.changes ?? []).some((c) => c.path === file)) continue;
+    touchChange(next, file, event.seq, undefined);
+  }
+}
 
 export const fileFamily: EventFamily = {
   name: 'file',
@@ -28,13 +59,15 @@ export const fileFamily: EventFamily = {
       if (data.operation === undefined && /created$/.test(eventType)) data.operation = 'created';
     },
   },
-  summaryArrays: ['filesChanged'],
+  summaryArrays: ['filesChanged', 'changes'],
   initSummary(summary) {
     summary.filesChanged = [];
+    summary.changes = [];
   },
   reduce(next, event) {
     if (event.kind !== 'file:changed') return;
     const path = str(event.data.path);
     if (path && !next.filesChanged.includes(path)) next.filesChanged = [...next.filesChanged, path];
+    if (path) touchChange(next, path, event.seq, str(event.data.operation));
   },
 };

@@ -6,6 +6,8 @@ import type { SessionSummary } from '../session';
 import type { EventEnvelope } from '../wire';
 import { agentFamily } from './agent';
 import { checkpointFamily } from './checkpoint';
+import { controlFamily } from './control';
+import { decisionFamily } from './decision';
 import { executionFamily } from './execution';
 import { compactJson, str, type EventFamily, type KindSpec, type RowTone } from './family';
 import { fileFamily } from './file';
@@ -23,6 +25,8 @@ export const EVENT_FAMILIES: readonly EventFamily[] = [
   fileFamily,
   validationFamily,
   agentFamily,
+  decisionFamily,
+  controlFamily,
   logFamily,
 ];
 

@@ -2,6 +2,8 @@
 // imports this (zod); tests check that it covers exactly the kinds of ./index.ts.
 import { agentSchemas } from './agent.schema';
 import { checkpointSchemas } from './checkpoint.schema';
+import { controlSchemas } from './control.schema';
+import { decisionSchemas } from './decision.schema';
 import { executionSchemas } from './execution.schema';
 import { fileSchemas } from './file.schema';
 import { logSchemas } from './log.schema';
@@ -16,6 +18,8 @@ export const KIND_DATA_SCHEMAS = {
   ...validationSchemas,
   ...agentSchemas,
   ...logSchemas,
+  ...decisionSchemas,
+  ...controlSchemas,
 } as const;
 
 export * from './execution.schema';
@@ -25,3 +29,5 @@ export * from './file.schema';
 export * from './validation.schema';
 export * from './agent.schema';
 export * from './log.schema';
+export * from './decision.schema';
+export * from './control.schema';
