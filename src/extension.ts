@@ -9,7 +9,10 @@ import { DoCommand } from './vscode/do-command';
 import { HubService } from './vscode/hub-service';
 import { LegacyDemand } from './vscode/legacy-demand';
 import { createLogChannel, errorText } from './vscode/log';
-import { registerMonitor } from './vscode/monitor-view';
+import type { SteeringMessage } from './vscode/monitor-connection';
+import { registerMonitor, type MonitorHandle } from './vscode/monitor-view';
+import { REVIEW_COMMANDS, registerReview, type ChangesReview } from './vscode/review';
+import { STEERING_COMMANDS, registerSteering, type SteeringApi } from './vscode/steering-commands';
 import { SessionFollower } from './vscode/session-follower';
 import { TerminalRunner } from './vscode/terminal-runner';
 import { WorkspaceTrustGuard } from './vscode/workspace-trust';
@@ -34,6 +37,27 @@ export interface ShannonExtensionApi {
   legacyListenLatencies(): readonly number[];
   /** Explanations shown because the workspace is in Restricted Mode (Shannon: Do, Restore). */
   restrictedModeRefusals(): readonly string[];
+  /** Decision notifications shown so far. */
+  steering: SteeringApi;
+  /** The Changes review (kept/undone marks per session). */
+  review: ChangesReview;
+  /** The Monitor's visibility and its badge (files to review); undefined if it could not be registered. */
+  monitor: MonitorHandle | undefined;
+}
+
+/** The Monitor page's steering requests, carried out by the same commands the palette runs. */
+function steerFromMonitor(message: SteeringMessage): Thenable<unknown> {
+  switch (message.type) {
+    case 'decide':
+      return vscode.commands.executeCommand(STEERING_COMMANDS.answerDecision, message);
+    case 'instruct':
+      return vscode.commands.executeCommand(STEERING_COMMANDS.sendInstruction, message);
+    case 'review':
+      return vscode.commands.executeCommand(REVIEW_COMMANDS[message.action], {
+        sessionId: message.sessionId,
+        path: message.path,
+      });
+  }
 }
 
 let hubService: HubService | undefined;
@@ -59,12 +83,27 @@ export function activate(context: vscode.ExtensionContext): ShannonExtensionApi 
     ...registerCommands({ doCommand, hubService: service, runner, log }),
   );
 
+  const review = registerReview(context, () => service.current?.store, log);
+  let monitor: MonitorHandle | undefined;
+  const steering = registerSteering({ hubService: service, monitorVisible: () => monitor?.isVisible() ?? false, log });
+  context.subscriptions.push(...steering.disposables);
+
   // A view that fails to register must not take the commands and the hub down with it.
   try {
-    registerMonitor(context, {
+    monitor = registerMonitor(context, {
       store: service.ready.then((hub) => hub.store),
       hub: { status: () => service.status(), onStatusChange: (listener) => service.onDidChangeStatus(listener) },
       log,
+      review: {
+        marks: (sessionId) => review.marks(sessionId),
+        onDidChange: (listener) => review.onDidChange(listener),
+        unreviewedCount: (sessionId) => review.unreviewedCount(sessionId),
+      },
+      steer: (message) => {
+        steerFromMonitor(message).then(undefined, (error: unknown) =>
+          log.error(`monitor: ${message.type} failed: ${errorText(error)}`),
+        );
+      },
     });
   } catch (error) {
     log.error(`activate: the Monitor view could not be registered: ${errorText(error)}`);
@@ -93,6 +132,9 @@ export function activate(context: vscode.ExtensionContext): ShannonExtensionApi 
     checkpoints,
     legacyListenLatencies: () => [...legacyDemand.listenLatencies],
     restrictedModeRefusals: () => [...trust.refusals],
+    steering: steering.api,
+    review,
+    monitor,
   };
 }
 

@@ -30,6 +30,14 @@ export {
   FileChange,
 } from './families/schemas';
 
+/** A changed file the person reviewed: kept or undone, as of the change with this seq. */
+export interface ReviewMark {
+  seq: number;
+  action: 'kept' | 'undone';
+}
+/** Per session, by the path as the run reported it; kept in the window's workspace state. */
+export type ReviewMarks = Record<string, ReviewMark>;
+
 export const SessionSummary = z.object({
   id: SessionId,
   state: SessionState,

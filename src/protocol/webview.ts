@@ -3,8 +3,8 @@
 // it receives from the webview with WebviewToHost.
 import * as z from 'zod';
 import type { EventEnvelope } from './wire';
-import type { HubStatus, SessionSummary } from './session';
-import { SessionId } from './wire';
+import type { HubStatus, ReviewMarks, SessionSummary } from './session';
+import { DecisionId, InstructionText, OptionId, SessionId } from './wire';
 
 /**
  * Host -> webview. Every message carries `seq`, numbered per webview from the last snapshot
@@ -22,13 +22,19 @@ export type HostToWebview =
       activeSessionId: string | null;
       pinnedSessionId: string | null;
       hub: HubStatus;
+      /** Which of the shown session's changed files were kept or undone. */
+      review?: ReviewMarks;
     }
+  | { type: 'review'; seq: number; sessionId: string; marks: ReviewMarks }
   | { type: 'delta'; seq: number; sessionId: string; session: SessionSummary; events: EventEnvelope[] }
   | { type: 'sessions'; seq: number; sessions: SessionSummary[]; activeSessionId: string | null }
   | { type: 'hub'; seq: number; hub: HubStatus };
 
 export const WebviewCommand = z.enum(['do', 'halt', 'resume', 'cancel', 'showTerminal', 'openLog', 'showCheckpoints']);
 export type WebviewCommand = z.infer<typeof WebviewCommand>;
+
+export const ReviewAction = z.enum(['diff', 'keep', 'undo', 'keepAll', 'undoAll']);
+export type ReviewAction = z.infer<typeof ReviewAction>;
 
 export const WebviewToHost = z.discriminatedUnion('type', [
   /** The page loaded; `pinnedSessionId` is the pin restored from the webview's saved state. */
@@ -38,5 +44,14 @@ export const WebviewToHost = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pin'), sessionId: SessionId.nullable() }),
   // A check's whole output can be copied: up to 16 Mi characters (100k lines of 160).
   z.object({ type: z.literal('copy'), text: z.string().max(16 * 1024 * 1024) }),
+  /** A click on a decision's option: at most one answer per decision is ever sent (the hub checks). */
+  z.object({ type: z.literal('decide'), sessionId: SessionId, decisionId: DecisionId, optionId: OptionId }),
+  z.object({ type: z.literal('instruct'), sessionId: SessionId, text: InstructionText }),
+  z.object({
+    type: z.literal('review'),
+    sessionId: SessionId,
+    action: ReviewAction,
+    path: z.string().min(1).max(4096).optional(),
+  }),
 ]);
 export type WebviewToHost = z.infer<typeof WebviewToHost>;

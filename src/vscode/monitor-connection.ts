@@ -3,7 +3,7 @@
 // provider passes in the webview's postMessage and the command runner, so this is testable in
 // plain Node against a real SessionStore.
 import * as z from 'zod';
-import type { HubStatus, SessionSummary } from '../protocol/session';
+import type { HubStatus, ReviewMarks, SessionSummary } from '../protocol/session';
 import { WebviewToHost, type HostToWebview, type WebviewCommand } from '../protocol/webview';
 import type { EventEnvelope } from '../protocol/wire';
 
@@ -37,8 +37,20 @@ export interface MonitorLog {
   debug?(message: string): void;
 }
 
+/** Steering requests from the page: answer a decision, instruct the run, review its changes. */
+export type SteeringMessage = Extract<WebviewToHost, { type: 'decide' | 'instruct' | 'review' }>;
+
+/** The Changes review's marks (kept/undone files) per session, and when they change. */
+export interface MonitorReview {
+  marks(sessionId: string): ReviewMarks;
+  onDidChange(listener: (sessionId: string) => void): { dispose(): void };
+}
+
 export interface MonitorConnectionOptions {
   post(message: HostToWebview): void;
+  /** Carries out a steering request (the host maps it onto the steering and review commands). */
+  steer?(message: SteeringMessage): void;
+  review?: MonitorReview;
   /** Runs a `command` request from the webview (VS Code command ids are mapped by the caller). */
   runCommand(command: WebviewCommand, sessionId: string | undefined): void;
   copy(text: string): void;
@@ -56,6 +68,7 @@ export class MonitorConnection {
   private store: MonitorStore | undefined;
   private storeSubscription: { dispose(): void } | undefined;
   private readonly hubSubscription: { dispose(): void };
+  private readonly reviewSubscription: { dispose(): void } | undefined;
   private seq = 0;
   /** Nothing is sent until the page said `ready` (a hidden view has no page to receive it). */
   private ready = false;
@@ -81,6 +94,10 @@ export class MonitorConnection {
     this.hubSubscription = hub.onStatusChange(() => {
       this.hubTouched = true;
       this.schedule();
+    });
+    this.reviewSubscription = options.review?.onDidChange((sessionId) => {
+      if (!this.ready || this.disposed || sessionId !== this.shownId || !options.review) return;
+      this.post({ type: 'review', seq: 0, sessionId, marks: options.review.marks(sessionId) });
     });
   }
 
@@ -133,6 +150,11 @@ export class MonitorConnection {
       case 'command':
         this.options.runCommand(message.command, message.sessionId);
         break;
+      case 'decide':
+      case 'instruct':
+      case 'review':
+        this.options.steer?.(message);
+        break;
     }
   }
 
@@ -142,6 +164,7 @@ export class MonitorConnection {
     this.clearTimer();
     this.storeSubscription?.dispose();
     this.hubSubscription.dispose();
+    this.reviewSubscription?.dispose();
   }
 
   private shownSessionId(): string | null {
@@ -263,6 +286,7 @@ export class MonitorConnection {
       activeSessionId,
       pinnedSessionId: this.pinned,
       hub: this.hub.status(),
+      ...(session && this.options.review ? { review: this.options.review.marks(session.id) } : {}),
     });
     if (session && session.eventCount > this.sentEvents) {
       this.shownTouched = true;

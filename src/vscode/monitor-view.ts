@@ -3,7 +3,14 @@
 // reload. Each open webview gets its own MonitorConnection (snapshot, numbered deltas, commands).
 import * as vscode from 'vscode';
 import type { WebviewCommand } from '../protocol/webview';
-import { MonitorConnection, type MonitorHubStatus, type MonitorLog, type MonitorStore } from './monitor-connection';
+import {
+  MonitorConnection,
+  type MonitorHubStatus,
+  type MonitorLog,
+  type MonitorReview,
+  type MonitorStore,
+  type SteeringMessage,
+} from './monitor-connection';
 import { renderWebviewHtml } from './webview-html';
 
 export const MONITOR_VIEW_ID = 'shannon.monitor';
@@ -16,7 +23,21 @@ export interface MonitorDeps {
   /** Hub status: a started Hub, or `{ status: () => service.status(), onStatusChange: service.onDidChangeStatus }`. */
   hub: MonitorHubStatus;
   log: MonitorLog;
+  /** The Changes review: marks shown in the page, and the view badge's count of unreviewed files. */
+  review?: MonitorReview & { unreviewedCount(sessionId: string | null): number };
+  /** Carries out the page's steering requests (decide, instruct, review). */
+  steer?(message: SteeringMessage): void;
 }
+
+/** What the rest of the extension needs to know about the Monitor. */
+export interface MonitorHandle {
+  /** The side view or the editor panel is visible. */
+  isVisible(): boolean;
+  /** The view's badge as last set (the count of files not yet reviewed). */
+  badge(): number;
+}
+
+const BADGE_COALESCE_MS = 200;
 
 /** Webview commands -> VS Code commands (implemented in commands.ts) and whether they take the session id. */
 const COMMANDS: Record<WebviewCommand, { id: string; withSession: boolean }> = {
@@ -37,6 +58,10 @@ class MonitorHost {
   private store: MonitorStore | undefined;
   private readonly connections = new Set<MonitorConnection>();
   private panel: vscode.WebviewPanel | undefined;
+  private view: vscode.WebviewView | undefined;
+  private badgeValue = 0;
+  private badgeTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly subscriptions: { dispose(): void }[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -58,6 +83,34 @@ class MonitorHost {
   private setStore(store: MonitorStore): void {
     this.store = store;
     for (const connection of this.connections) connection.attachStore(store);
+    this.subscriptions.push(store.subscribe(() => this.scheduleBadge()));
+    if (this.deps.review) this.subscriptions.push(this.deps.review.onDidChange(() => this.scheduleBadge()));
+    this.updateBadge();
+  }
+
+  isVisible(): boolean {
+    return this.view?.visible === true || this.panel?.visible === true;
+  }
+
+  get badge(): number {
+    return this.badgeValue;
+  }
+
+  private scheduleBadge(): void {
+    if (this.badgeTimer !== undefined) return;
+    this.badgeTimer = setTimeout(() => {
+      this.badgeTimer = undefined;
+      this.updateBadge();
+    }, BADGE_COALESCE_MS);
+  }
+
+  /** The view's badge counts the active session's changed files nobody has kept or undone yet. */
+  private updateBadge(): void {
+    const count = this.store && this.deps.review ? this.deps.review.unreviewedCount(this.store.activeSessionId()) : 0;
+    this.badgeValue = count;
+    if (!this.view) return;
+    this.view.badge =
+      count > 0 ? { value: count, tooltip: `${count} changed file${count === 1 ? '' : 's'} to review` } : undefined;
   }
 
   webviewOptions(): vscode.WebviewOptions {
@@ -91,6 +144,8 @@ class MonitorHost {
         }
       },
       runCommand: (command, sessionId) => this.runCommand(command, sessionId),
+      steer: this.deps.steer,
+      review: this.deps.review,
       copy: (text) => {
         vscode.env.clipboard
           .writeText(text)
@@ -128,6 +183,8 @@ class MonitorHost {
   }
 
   resolveView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.updateBadge();
     const { connection, dispose } = this.connect(view.webview, 'view');
     const visibility = view.onDidChangeVisibility(() => {
       if (view.visible) connection.resume();
@@ -136,6 +193,7 @@ class MonitorHost {
     view.onDidDispose(() => {
       visibility.dispose();
       dispose();
+      if (this.view === view) this.view = undefined;
     });
   }
 
@@ -174,6 +232,8 @@ class MonitorHost {
   }
 
   dispose(): void {
+    clearTimeout(this.badgeTimer);
+    for (const subscription of this.subscriptions) subscription.dispose();
     for (const connection of this.connections) connection.dispose();
     this.connections.clear();
   }
@@ -183,7 +243,7 @@ class MonitorHost {
  * Register the side-panel view, the "Open Monitor in Editor" command and the panel serializer.
  * Everything is pushed to context.subscriptions.
  */
-export function registerMonitor(context: vscode.ExtensionContext, deps: MonitorDeps): void {
+export function registerMonitor(context: vscode.ExtensionContext, deps: MonitorDeps): MonitorHandle {
   const host = new MonitorHost(context.extensionUri, deps);
   context.subscriptions.push(
     host,
@@ -195,4 +255,5 @@ export function registerMonitor(context: vscode.ExtensionContext, deps: MonitorD
       deserializeWebviewPanel: async (panel) => host.adoptPanel(panel),
     }),
   );
+  return { isVisible: () => host.isVisible(), badge: () => host.badge };
 }
