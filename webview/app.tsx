@@ -2,7 +2,9 @@
 // Handlers are created once (they read current values through refs) so the memoized parts of
 // the page skip re-rendering when only the event list moved.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { WebviewCommand } from '../src/protocol/webview';
+import type { ReviewAction, WebviewCommand } from '../src/protocol/webview';
+import { Decisions } from './components/DecisionCard';
+import { ControlStatus, Instruct } from './components/Instruct';
 import { EmptyState } from './components/EmptyState';
 import { EventStream } from './components/EventStream';
 import { Footer } from './components/Footer';
@@ -42,6 +44,21 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
       updateUi,
       run: (command: WebviewCommand) => postToHost({ type: 'command', command, sessionId: shownSessionId.current }),
       copy: (text: string) => postToHost({ type: 'copy', text }),
+      decide: (decisionId: string, optionId: string) => {
+        const sessionId = shownSessionId.current;
+        if (sessionId) postToHost({ type: 'decide', sessionId, decisionId, optionId });
+      },
+      instruct: (text: string) => {
+        const sessionId = shownSessionId.current;
+        if (sessionId) postToHost({ type: 'instruct', sessionId, text });
+      },
+      review: (action: ReviewAction, path?: string) => {
+        const sessionId = shownSessionId.current;
+        if (sessionId)
+          postToHost(
+            path === undefined ? { type: 'review', sessionId, action } : { type: 'review', sessionId, action, path },
+          );
+      },
       pin: (sessionId: string | null) => {
         updateUi({ pinnedSessionId: sessionId, followTail: true });
         postToHost({ type: 'pin', sessionId });
@@ -98,7 +115,9 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
         </main>
       ) : (
         <>
+          <Decisions session={session} decide={handlers.decide} />
           <Header session={session} run={handlers.run} copy={handlers.copy} />
+          <ControlStatus session={session} />
           <main class="session-main">
             <SessionDetails
               session={session}
@@ -107,6 +126,8 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
               onToggle={handlers.toggleSection}
               run={handlers.run}
               copy={handlers.copy}
+              marks={model.review}
+              review={handlers.review}
             />
             <EventStream
               events={model.events}
@@ -129,6 +150,7 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
               onCopy={handlers.copy}
             />
           </main>
+          <Instruct session={session} instruct={handlers.instruct} />
         </>
       )}
       <Footer hub={model.hub} />

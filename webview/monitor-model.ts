@@ -2,7 +2,7 @@
 // only grows), the sessions list and hub status. Host messages are queued and applied once per
 // animation frame, so a burst of deltas costs one render, not one per message.
 import type { HostToWebview, WebviewToHost } from '../src/protocol/webview';
-import type { HubStatus, SessionSummary } from '../src/protocol/session';
+import type { HubStatus, ReviewMarks, SessionSummary } from '../src/protocol/session';
 import type { EventEnvelope } from '../src/protocol/wire';
 import { SUMMARY_ARRAYS } from '../src/protocol/families/index';
 import { ValidationOutputIndex } from './validation-output';
@@ -24,6 +24,8 @@ export class MonitorModel {
   activeSessionId: string | null = null;
   pinnedSessionId: string | null = null;
   hub: HubStatus | null = null;
+  /** The Changes review's marks (kept/undone files) of the shown session. */
+  review: ReviewMarks = {};
   /** False until the first snapshot: nothing to show yet. */
   loaded = false;
   /** How many events each kind has, for the kind filter. */
@@ -109,6 +111,10 @@ export class MonitorModel {
       case 'hub':
         this.hub = message.hub;
         return 'full';
+      case 'review':
+        if (message.sessionId !== this.session?.id) return 'none';
+        this.review = message.marks;
+        return 'full';
       default:
         return 'none';
     }
@@ -123,6 +129,7 @@ export class MonitorModel {
     this.activeSessionId = message.activeSessionId;
     this.pinnedSessionId = message.pinnedSessionId;
     this.hub = message.hub;
+    this.review = message.review ?? {};
     // Adopt the snapshot's array as is (no copy): a 100k-event snapshot must render within budget.
     this.events = message.events;
     this.kinds.clear();

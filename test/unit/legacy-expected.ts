@@ -54,9 +54,15 @@ export const EXPECTED: Record<LegacyFixtureName, (summary: SessionSummary, store
     assert.equal(checkpoint.ts, localTimestampToIso('2025-11-12T09:15:03.210665'));
     assert.deepEqual(summary.filesChanged, ['app/settings_loader.py', 'app/main.py']);
     const events = await store.readEvents(summary.id);
-    const unknown = events.find((e) => e.kind === 'decision:requested');
-    assert.ok(unknown, 'the unknown event type is kept');
-    assert.deepEqual(unknown.data.options, ['yes', 'no']);
+    const asked = events.find((e) => e.kind === 'decision:requested');
+    assert.ok(asked, 'the decision is kept');
+    assert.deepEqual(asked.data.options, [
+      { id: 'yes', label: 'yes' },
+      { id: 'no', label: 'no' },
+    ]);
+    // A legacy decision is shown (read-only: the endpoint takes no answers), its wait as a point in time.
+    assert.equal(summary.decisions?.[0]?.question, 'Keep a compatibility alias for load_config?');
+    assert.equal(Date.parse(summary.decisions![0].autoResolveAt!) - Date.parse(asked.ts), 10_000);
     const progress = events.find((e) => e.kind === 'execution:progress');
     assert.deepEqual(
       progress?.data,

@@ -99,6 +99,10 @@ export function realisticRun(): { summary: SessionSummary; events: EventEnvelope
       },
     ],
     filesChanged: ['src/settings/ThemeToggle.tsx', 'src/settings/index.tsx'],
+    changes: [
+      { path: 'src/settings/ThemeToggle.tsx', operation: 'Write', seq: 7 },
+      { path: 'src/settings/index.tsx', operation: 'Edit', seq: 8 },
+    ],
   });
   return { summary, events };
 }

@@ -296,7 +296,7 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     assert.match((await running.textContent())!, /write_code.*step 2\/4/);
     assert.match((await page.locator('li.skill-completed').textContent())!, /analyze_codebase.*step 1\/4.*4\.2 s/);
     assert.match((await page.locator('.checkpoints-summary').textContent())!, /after analyze_codebase/);
-    assert.equal(await page.locator('.files li').count(), 2);
+    assert.equal(await page.locator('.change-list li').count(), 2);
 
     await page.click('button[data-command=halt]');
     await m().waitForPosted((x) => x.type === 'command' && x.command === 'halt' && x.sessionId === SESSION_ID);
@@ -497,7 +497,7 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     await page.selectOption('#kind-filter', 'log');
     await page.fill('input[type=search]', 'tests');
     await page.click('button.time-toggle');
-    await page.click('.section-files > summary');
+    await page.click('.section-changes > summary');
     await page.selectOption('#session-select', 'do_20261125_190000_00ff00ff');
     await m().waitForPosted((x) => x.type === 'pin' && x.sessionId === 'do_20261125_190000_00ff00ff');
 
@@ -514,7 +514,7 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     assert.equal(await page.inputValue('#kind-filter'), 'log');
     assert.equal(await page.inputValue('input[type=search]'), 'tests');
     assert.equal(await page.getAttribute('button.time-toggle', 'aria-pressed'), 'true');
-    assert.equal(await page.locator('.section-files').getAttribute('open'), null);
+    assert.equal(await page.locator('.section-changes').getAttribute('open'), null);
     assert.equal(await page.locator('.section-skills').getAttribute('open'), '');
     assert.equal(await page.inputValue('#session-select'), 'do_20261125_190000_00ff00ff');
     assert.deepEqual(await m().renderedSeqs(), [10]);

@@ -2,8 +2,8 @@
 // files, checks, agents; webview/components/panels.tsx). Each is a native <details> section, so
 // it opens and closes from the keyboard with no extra code.
 import type { ComponentChildren } from 'preact';
-import type { SessionSummary } from '../../src/protocol/session';
-import type { WebviewCommand } from '../../src/protocol/webview';
+import type { ReviewMarks, SessionSummary } from '../../src/protocol/session';
+import type { ReviewAction, WebviewCommand } from '../../src/protocol/webview';
 import type { MonitorModel } from '../monitor-model';
 import { memo } from '../memo';
 import { PANELS } from './panels';
@@ -46,6 +46,8 @@ function SessionDetailsView(props: {
   onToggle: (name: string, open: boolean) => void;
   run: (command: WebviewCommand) => void;
   copy: (text: string) => void;
+  marks: ReviewMarks;
+  review: (action: ReviewAction, path?: string) => void;
 }) {
   const { session } = props;
   return (
@@ -60,7 +62,14 @@ function SessionDetailsView(props: {
           collapsed={props.collapsed.includes(panel.name)}
           onToggle={props.onToggle}
         >
-          <panel.Component session={session} model={props.model} run={props.run} copy={props.copy} />
+          <panel.Component
+            session={session}
+            model={props.model}
+            run={props.run}
+            copy={props.copy}
+            marks={props.marks}
+            review={props.review}
+          />
         </Section>
       ))}
     </div>

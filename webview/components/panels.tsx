@@ -3,10 +3,11 @@
 // summary; the validation panel also reads the output lines among the events.
 import type { FunctionComponent } from 'preact';
 import { EVENT_FAMILIES } from '../../src/protocol/families/index';
-import type { SessionSummary } from '../../src/protocol/session';
-import type { WebviewCommand } from '../../src/protocol/webview';
+import type { ReviewMarks, SessionSummary } from '../../src/protocol/session';
+import type { ReviewAction, WebviewCommand } from '../../src/protocol/webview';
 import type { MonitorModel } from '../monitor-model';
 import { AgentsPanel } from './AgentsPanel';
+import { Changes } from './Changes';
 import { Icon } from './Icon';
 import { SkillsPanel } from './SkillsPanel';
 import { ValidationPanel, checksHeadline } from './ValidationPanel';
@@ -16,6 +17,9 @@ export interface PanelProps {
   model: MonitorModel;
   run: (command: WebviewCommand) => void;
   copy: (text: string) => void;
+  /** The Changes review: which files were kept or undone, and diff, keep, undo (one file or all). */
+  marks: ReviewMarks;
+  review: (action: ReviewAction, path?: string) => void;
 }
 
 export interface Panel {
@@ -33,8 +37,6 @@ export interface Panel {
   hiddenWhenEmpty?: boolean;
   Component: FunctionComponent<PanelProps>;
 }
-
-const MAX_FILES_SHOWN = 50;
 
 function CheckpointsPanel({ session, run }: PanelProps) {
   const latest = session.checkpoints[session.checkpoints.length - 1];
@@ -57,21 +59,6 @@ function CheckpointsPanel({ session, run }: PanelProps) {
   );
 }
 
-function FilesPanel({ session }: PanelProps) {
-  const files = session.filesChanged;
-  if (files.length === 0) return <p class="muted">No files changed yet.</p>;
-  return (
-    <ul class="files">
-      {files.slice(-MAX_FILES_SHOWN).map((file) => (
-        <li key={file} title={file}>
-          <Icon name="file" /> {file}
-        </li>
-      ))}
-      {files.length > MAX_FILES_SHOWN && <li class="muted">and {files.length - MAX_FILES_SHOWN} earlier…</li>}
-    </ul>
-  );
-}
-
 const PANEL_LIST: Panel[] = [
   {
     family: 'skill',
@@ -87,7 +74,16 @@ const PANEL_LIST: Panel[] = [
     count: (s) => s.checkpoints.length,
     Component: CheckpointsPanel,
   },
-  { family: 'file', name: 'files', title: 'Files changed', count: (s) => s.filesChanged.length, Component: FilesPanel },
+  {
+    // What the run changed, for review: diff, keep or undo each file (the file family's `changes`).
+    family: 'file',
+    name: 'changes',
+    title: 'Changes',
+    count: (s) => s.changes?.length ?? s.filesChanged.length,
+    Component: ({ session, marks, review }) => (
+      <Changes changes={session.changes ?? []} marks={marks} review={review} />
+    ),
+  },
   {
     family: 'validation',
     name: 'validation',
