@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../harness/browser.mjs';
 import type { DecisionState, SessionSummary } from '../../src/protocol/session';
-import { SESSION_ID, delta, event, realisticRun, session, snapshot } from './fixtures';
+import { SESSION_ID, delta, event, realisticRun, snapshot } from './fixtures';
 import { MonitorPage, MonitorTestServer, buildProductionBundle } from './monitor-page';
 
 const resultsDir = path.resolve(__dirname, '../../test-results');
