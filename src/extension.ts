@@ -83,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): ShannonExtensionApi 
     ...registerCommands({ doCommand, hubService: service, runner, log }),
   );
 
-  const review = registerReview(context, () => service.current?.store, log);
+  const review = registerReview(context, () => service.current?.store, log, trust);
   let monitor: MonitorHandle | undefined;
   const steering = registerSteering({ hubService: service, monitorVisible: () => monitor?.isVisible() ?? false, log });
   context.subscriptions.push(...steering.disposables);

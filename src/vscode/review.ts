@@ -22,6 +22,7 @@ import type { RestorePlan } from '../checkpoints/restore-plan';
 import { writeSafetyCheckpoint } from '../checkpoints/restore';
 import { resolveInsideFolder } from '../checkpoints/safe-path';
 import { errorText } from './log';
+import type { WorkspaceTrustGuard } from './workspace-trust';
 
 export const REVIEW_SCHEME = 'shannon-review';
 export const REVIEW_COMMANDS = {
@@ -96,6 +97,7 @@ export class ChangesReview implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly sessions: () => ReviewSessions | undefined,
     private readonly log: vscode.LogOutputChannel,
+    private readonly trust?: WorkspaceTrustGuard,
   ) {}
 
   marks(sessionId: string): ReviewMarks {
@@ -202,6 +204,9 @@ export class ChangesReview implements vscode.Disposable {
 
   /** One undo at a time: two would each check the workspace while the other changes it. */
   async undo(arg: unknown, all = false): Promise<ReviewResult> {
+    // The guard has shown its explanation (with a way to trust the workspace): only return it.
+    const untrusted = this.trust?.refusal('undo');
+    if (untrusted) return { ok: false, reason: untrusted };
     if (this.busy) return this.refuse('another undo is still running; try again when it has finished.');
     this.busy = true;
     try {
@@ -389,8 +394,9 @@ export function registerReview(
   context: vscode.ExtensionContext,
   sessions: () => ReviewSessions | undefined,
   log: vscode.LogOutputChannel,
+  trust?: WorkspaceTrustGuard,
 ): ChangesReview {
-  const review = new ChangesReview(context, sessions, log);
+  const review = new ChangesReview(context, sessions, log, trust);
   context.subscriptions.push(
     review,
     vscode.workspace.registerTextDocumentContentProvider(REVIEW_SCHEME, {

@@ -5,12 +5,13 @@
 // or write the workspace, Shannon: Do and Restore, explain instead that the workspace must be trusted.
 import * as vscode from 'vscode';
 
-export type TrustedAction = 'do' | 'restore';
+export type TrustedAction = 'do' | 'restore' | 'undo';
 
 const MESSAGES: Record<TrustedAction, string> = {
   do: 'Shannon: Do runs the Shannon CLI, so it needs a trusted workspace. This window is in Restricted Mode: trust the workspace to run it.',
   restore:
     'Restore writes files of this workspace, so it needs a trusted workspace. This window is in Restricted Mode: trust the workspace to restore a checkpoint. Compare with Current still works.',
+  undo: "Undo writes files of this workspace, so it needs a trusted workspace. This window is in Restricted Mode: trust the workspace to undo the run's changes. Compare and Keep still work.",
 };
 const MANAGE_TRUST = 'Manage Workspace Trust';
 
