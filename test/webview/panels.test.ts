@@ -283,7 +283,7 @@ describe('Monitor panels: validation, agents, narrow side bar (Chromium)', funct
     const page = m.page;
     await page.locator('.section-agents').waitFor();
     // Fold every section but Skills, as a user with a short side bar would.
-    for (const name of ['checkpoints', 'files', 'validation', 'agents'])
+    for (const name of ['checkpoints', 'changes', 'validation', 'agents'])
       await page.locator(`.section-${name} > summary`).click();
     await page.waitForFunction(() => document.querySelectorAll('.section[open]').length === 1);
     const layout = await page.evaluate(() => {
