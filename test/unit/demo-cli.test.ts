@@ -4,7 +4,7 @@
 // checkpoint one the Checkpoints view can load and restore.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '../../src/checkpoints/read';
@@ -13,6 +13,7 @@ import { waitFor } from './wait';
 
 const DEMO = join(__dirname, '..', 'fixtures', 'cli', 'demo-shannon.mjs');
 const README = '# Sample\n\nBefore the demo.\n';
+const GREETING = 'function greet(name) {\n  return `Hello, ${name}!`;\n}\n';
 
 describe('demo Shannon CLI (npm start)', function () {
   this.timeout(30_000);
@@ -23,6 +24,8 @@ describe('demo Shannon CLI (npm start)', function () {
     hub = await startHub({});
     folder = mkdtempSync(join(tmpdir(), 'shannon-demo-'));
     writeFileSync(join(folder, 'README.md'), README);
+    mkdirSync(join(folder, 'src'));
+    writeFileSync(join(folder, 'src', 'greeting.js'), GREETING);
   });
 
   afterEach(async () => {
@@ -30,10 +33,21 @@ describe('demo Shannon CLI (npm start)', function () {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  function runDemo(sessionId: string, stepMs: number) {
+  function runDemo(sessionId: string, stepMs: number, decisionMs = 100) {
     const child = spawn(
       process.execPath,
-      [DEMO, 'do', 'document the greeting', '--dashboard', '--session-id', sessionId, '--step-ms', String(stepMs)],
+      [
+        DEMO,
+        'do',
+        'document the greeting',
+        '--dashboard',
+        '--session-id',
+        sessionId,
+        '--step-ms',
+        String(stepMs),
+        '--decision-ms',
+        String(decisionMs),
+      ],
       {
         cwd: folder,
         env: { ...process.env, SHANNON_HUB_URL: hub.url, SHANNON_HUB_TOKEN: hub.token, SHANNON_SESSION_ID: sessionId },
@@ -62,7 +76,17 @@ describe('demo Shannon CLI (npm start)', function () {
       ],
     );
     assert.equal(session.progress, 100);
-    assert.deepEqual(session.filesChanged, ['README.md']);
+    // Nobody answered the decision: the default (both files) was taken when the countdown ran out.
+    assert.deepEqual(session.filesChanged, ['README.md', 'src/greeting.js']);
+    assert.deepEqual(
+      session.changes?.map((change) => [change.path, change.operation]),
+      [
+        ['README.md', 'Edit'],
+        ['src/greeting.js', 'Edit'],
+      ],
+    );
+    assert.equal(session.decisions?.[0].resolved?.by, 'default');
+    assert.equal(session.decisions?.[0].resolved?.optionId, 'both');
     assert.equal(session.checkpoints.length, 1);
     const kinds = (await hub.store.readEvents(session.id)).map((event) => event.kind);
     assert.ok(kinds.filter((kind) => kind === 'log').length >= 5, kinds.join(' '));
@@ -101,12 +125,48 @@ describe('demo Shannon CLI (npm start)', function () {
     assert.equal(loaded.loaded.checkpoint.label, 'before_write_file');
     assert.deepEqual(
       loaded.loaded.files.map((file) => [file.path, file.status, file.text]),
-      [['README.md', 'modified', README]],
+      [
+        ['README.md', 'modified', README],
+        ['src/greeting.js', 'modified', GREETING],
+      ],
     );
     assert.notEqual(
       readFileSync(join(folder, 'README.md'), 'utf8'),
       README,
       'the demo edited the file after the checkpoint',
+    );
+  });
+
+  it('asks its decision with a countdown, takes the answer from VS Code, and confirms instructions', async () => {
+    const id = 'do_20261125_120000_demo0003';
+    const { exited } = runDemo(id, 20, 60_000);
+    const asked = await waitFor('the decision', () => {
+      const decision = hub.store.get(id)?.decisions?.[0];
+      return decision && hub.store.get(id)?.capabilities.includes('decide') ? decision : undefined;
+    });
+    assert.equal(asked.defaultOptionId, 'both');
+    const left = Date.parse(asked.autoResolveAt!) - Date.now();
+    assert.ok(left > 50_000 && left <= 60_000, `countdown ${left} ms`);
+    const instruction = hub.control(id, { command: 'instruct', text: 'Keep it short' });
+    assert.ok(instruction.sent);
+    const answer = hub.control(id, { command: 'decide', decisionId: asked.decisionId, optionId: 'readme' });
+    assert.ok(answer.sent);
+    assert.equal(await exited, 0);
+    const session = await waitFor('completed', () =>
+      hub.store.get(id)?.state === 'completed' ? hub.store.get(id) : undefined,
+    );
+    assert.deepEqual(
+      [session.decisions?.[0].resolved?.by, session.decisions?.[0].resolved?.optionId],
+      ['user', 'readme'],
+    );
+    assert.deepEqual(session.filesChanged, ['README.md'], 'README only, as answered');
+    const results = new Map(session.controls?.map((c) => [c.id, c.result?.ok]));
+    assert.equal(results.get(instruction.id), true);
+    assert.equal(results.get(answer.id), true);
+    assert.ok(
+      hub.store
+        .events(id)
+        .some((e) => e.kind === 'log' && e.data.message === 'Instruction from VS Code: Keep it short'),
     );
   });
 
