@@ -164,9 +164,9 @@ describe('demo Shannon CLI (npm start)', function () {
     assert.equal(results.get(instruction.id), true);
     assert.equal(results.get(answer.id), true);
     assert.ok(
-      hub.store
-        .events(id)
-        .some((e) => e.kind === 'log' && e.data.message === 'Instruction from VS Code: Keep it short'),
+      (await hub.store.readEvents(id)).some(
+        (e) => e.kind === 'log' && e.data.message === 'Instruction from VS Code: Keep it short',
+      ),
     );
   });
 
