@@ -37,7 +37,7 @@ const steps = [
     command: [bin('mocha'), '--no-config', '--node-option', 'import=tsx', '--exit', 'test/static/**/*.test.ts'],
     timeoutMs: 5 * MINUTE,
   },
-  { name: 'unit', layers: ['unit'], command: [bin('mocha')], timeoutMs: 5 * MINUTE },
+  { name: 'unit', layers: ['unit'], command: [bin('mocha')], timeoutMs: 8 * MINUTE },
   // One production build + .vsix serves the webview, integration and e2e layers.
   {
     name: 'build + package',
@@ -65,13 +65,13 @@ const steps = [
     layers: ['integration'],
     command: [process.execPath, 'test/harness/integration.mjs'],
     env: { SHANNON_SKIP_BUILD: '1' },
-    timeoutMs: 12 * MINUTE,
+    timeoutMs: 25 * MINUTE,
   },
   {
     name: 'e2e',
     layers: ['e2e'],
     command: [bin('mocha'), '--config', 'test/e2e/.mocharc.cjs'],
-    timeoutMs: 10 * MINUTE,
+    timeoutMs: 15 * MINUTE,
   },
 ];
 
