@@ -116,6 +116,10 @@ export class OutputView {
   private last = -1;
   private shownCount = -1;
   private frame = 0;
+  private height = 0;
+  /** Where to scroll once the grown spacer is laid out (see update). */
+  private pendingScroll: number | undefined;
+  private readonly resizeObserver: ResizeObserver;
 
   constructor(
     container: HTMLElement,
@@ -130,6 +134,18 @@ export class OutputView {
     this.spacer.append(this.window);
     this.scroller.append(this.spacer);
     this.scroller.addEventListener('scroll', this.onScroll, { passive: true });
+    this.resizeObserver = new ResizeObserver((entries) => {
+      if (entries.some((entry) => entry.target === this.spacer) && this.pendingScroll !== undefined) {
+        this.scroller.scrollTop = this.pendingScroll;
+        this.pendingScroll = undefined;
+      }
+      if (entries.some((entry) => entry.target === this.scroller) && this.height !== this.scroller.clientHeight) {
+        this.height = this.scroller.clientHeight;
+        this.update();
+      }
+    });
+    this.resizeObserver.observe(this.scroller);
+    this.resizeObserver.observe(this.spacer);
     this.update();
   }
 
@@ -151,6 +167,7 @@ export class OutputView {
   /** Redraw after lines were added (cheap when nothing in view changed). */
   update(): void {
     const count = this.source.count();
+    let grew = false;
     if (count !== this.shownCount) {
       this.spacer.style.height = `${count * LINE_HEIGHT}px`;
       // The box grows with the output up to ten lines (the stylesheet caps it in a short view).
@@ -158,12 +175,17 @@ export class OutputView {
       if (this.shownCount < VISIBLE_LINES || count < VISIBLE_LINES)
         this.scroller.style.height = `${shown * LINE_HEIGHT + 2}px`;
       this.shownCount = count;
+      grew = true;
     }
-    const height = this.scroller.clientHeight || LINE_HEIGHT * 12;
+    const height = this.height || LINE_HEIGHT * VISIBLE_LINES;
     if (this.following) {
       const bottom = Math.max(0, count * LINE_HEIGHT - height);
-      // Our own scroll lands at the bottom, so the scroll handler keeps following.
-      if (Math.abs(this.scroller.scrollTop - bottom) > 1) this.scroller.scrollTop = bottom;
+      this.renderWindow(count, bottom, height);
+      // Writing scrollTop now would force a synchronous layout of what just changed; after a
+      // growth the resize observer scrolls once the frame's own layout is done, before paint.
+      if (grew) this.pendingScroll = bottom;
+      else if (this.scroller.scrollTop !== bottom) this.scroller.scrollTop = bottom;
+      return;
     }
     this.renderWindow(count, this.scroller.scrollTop, height);
   }
@@ -172,28 +194,34 @@ export class OutputView {
     const first = Math.max(0, Math.floor(scrollTop / LINE_HEIGHT) - OVERSCAN);
     const last = Math.min(count, Math.ceil((scrollTop + height) / LINE_HEIGHT) + OVERSCAN);
     if (first === this.first && last === this.last) return;
-    // Keep the rows still in view; build only the new ones.
-    const kept = new Map<number, HTMLElement>();
-    for (const child of Array.from(this.window.children) as HTMLElement[]) {
-      const index = Number(child.dataset.line);
-      if (index >= first && index < last) kept.set(index, child);
-    }
-    const rows: HTMLElement[] = [];
-    for (let i = first; i < last; i++) {
-      let row = kept.get(i);
-      if (!row) {
-        const { text, stderr } = this.source.line(i);
-        row = document.createElement('div');
-        row.className = stderr ? 'output-line stderr' : 'output-line';
-        row.dataset.line = String(i);
-        renderLine(row, text);
+    if (first >= this.last || last <= this.first || this.first < 0) {
+      // A jump: build the window anew.
+      const rows: HTMLElement[] = [];
+      for (let i = first; i < last; i++) rows.push(this.createRow(i));
+      this.window.replaceChildren(...rows);
+    } else {
+      // A slide (the tail grew, or a scroll): drop rows that left, add the ones that came in.
+      for (let i = this.first; i < first; i++) this.window.firstElementChild?.remove();
+      for (let i = this.last; i > last; i--) this.window.lastElementChild?.remove();
+      if (first < this.first) {
+        const rows: HTMLElement[] = [];
+        for (let i = first; i < this.first; i++) rows.push(this.createRow(i));
+        this.window.prepend(...rows);
       }
-      rows.push(row);
+      for (let i = Math.max(this.last, first); i < last; i++) this.window.append(this.createRow(i));
     }
-    this.window.replaceChildren(...rows);
     this.window.style.transform = `translateY(${first * LINE_HEIGHT}px)`;
     this.first = first;
     this.last = last;
+  }
+
+  private createRow(index: number): HTMLElement {
+    const { text, stderr } = this.source.line(index);
+    const row = document.createElement('div');
+    row.className = stderr ? 'output-line stderr' : 'output-line';
+    row.dataset.line = String(index);
+    renderLine(row, text);
+    return row;
   }
 
   private readonly onScroll = (): void => {
@@ -203,7 +231,7 @@ export class OutputView {
     if (!this.frame)
       this.frame = requestAnimationFrame(() => {
         this.frame = 0;
-        this.renderWindow(this.shownCount, this.scroller.scrollTop, this.scroller.clientHeight);
+        this.renderWindow(this.shownCount, this.scroller.scrollTop, this.height || this.scroller.clientHeight);
       });
   };
 
@@ -215,6 +243,7 @@ export class OutputView {
 
   dispose(): void {
     this.scroller.removeEventListener('scroll', this.onScroll);
+    this.resizeObserver.disconnect();
     if (this.frame) cancelAnimationFrame(this.frame);
   }
 }

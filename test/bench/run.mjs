@@ -32,7 +32,7 @@ const FIGURES = {
   memory: { run: memory, build: false, limitS: 120 },
   validation: { run: validation, build: false, limitS: 120 },
   legacy: { run: legacy, build: true, limitS: 90 },
-  webview: { run: webview, build: true, limitS: 120 },
+  webview: { run: webview, build: true, limitS: 180 },
   extension: { run: extension, build: true, limitS: 240 },
   history: { run: history, build: false, limitS: 900 },
 };

@@ -36,12 +36,18 @@ function checkDuration(check: ValidationCheck): string {
 
 const EMPTY_OUTPUT: CheckOutput = { lines: [], stderrLines: 0 };
 
+function lineText(output: CheckOutput): string {
+  const count = output.lines.length;
+  return `${count} line${count === 1 ? '' : 's'}${output.stderrLines > 0 ? `, ${output.stderrLines} on stderr` : ''}`;
+}
+
 function CheckOutputBox(props: { model: MonitorModel; run: number; name: string; copy: (text: string) => void }) {
   const { model, run } = props;
   const box = useRef<HTMLDivElement>(null);
   const view = useRef<OutputView | null>(null);
   const [following, setFollowing] = useState(true);
   const [lineCount, setLineCount] = useState(0);
+  const countText = useRef<HTMLSpanElement>(null);
 
   useEffect(() => {
     const output = () => model.validationOutput.runs[run] ?? EMPTY_OUTPUT;
@@ -55,11 +61,16 @@ function CheckOutputBox(props: { model: MonitorModel; run: number; name: string;
     };
     const outputView = new OutputView(box.current!, source, setFollowing);
     view.current = outputView;
+    // Per appended line only the view and the count's text change: no component re-renders.
+    let shownCount = output().lines.length;
     const refresh = () => {
       outputView.update();
-      setLineCount(output().lines.length);
+      if (countText.current) countText.current.textContent = lineText(output());
+      // Re-render only when the first line arrives (Copy output becomes enabled).
+      if (shownCount === 0 && output().lines.length > 0) setLineCount((shownCount = output().lines.length));
     };
-    refresh();
+    outputView.update();
+    setLineCount(shownCount);
     model.outputListeners.add(refresh);
     return () => {
       model.outputListeners.delete(refresh);
@@ -72,9 +83,8 @@ function CheckOutputBox(props: { model: MonitorModel; run: number; name: string;
   return (
     <div class="check-output-area">
       <div class="check-toolbar">
-        <span class="muted">
-          {lineCount} line{lineCount === 1 ? '' : 's'}
-          {output.stderrLines > 0 ? `, ${output.stderrLines} on stderr` : ''}
+        <span class="muted" ref={countText}>
+          {lineText(output)}
         </span>
         <span class="check-toolbar-actions">
           {!following && (
@@ -85,7 +95,7 @@ function CheckOutputBox(props: { model: MonitorModel; run: number; name: string;
           <button
             type="button"
             class="icon-button"
-            disabled={lineCount === 0}
+            disabled={lineCount === 0 && output.lines.length === 0}
             onClick={() => props.copy(outputText(model.events, model.validationOutput.runs[run] ?? EMPTY_OUTPUT))}
           >
             <Icon name="copy" /> Copy output

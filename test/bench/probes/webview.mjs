@@ -36,6 +36,8 @@ const SNAPSHOT_EVENTS = 100_000;
 const APPENDS = 200;
 const BURST = 1_000;
 const SESSION = 'do_20260101_120000_bench0001';
+/** Output lines of the running check the validation-output appends join. */
+const CHECK_LINES = 10_000;
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -65,6 +67,14 @@ const PRELUDE = `
   });
 })();
 `;
+
+/** A session whose one check is running (the validation panel shows its output). */
+function checkSummary(lastSeq) {
+  return {
+    ...summary(lastSeq),
+    checks: [{ name: 'unit tests', command: 'npm test', status: 'running', startedAt: '2026-01-01T12:00:01.000Z' }],
+  };
+}
 
 function summary(lastSeq) {
   return {
@@ -172,12 +182,12 @@ async function measureFirstRender({ eventsJson, session, hub }) {
   });
 }
 
-async function measureAppends({ firstSeq, count, session, sample }) {
+async function measureAppends({ firstSeq, count, session, sample, outputLines = false }) {
   const costs = [];
   let missing = 0;
   for (let k = 0; k < count; k += 1) {
     const seq = firstSeq + k;
-    const event = { ...sample, seq };
+    const event = outputLines ? { ...sample, seq, data: { ...sample.data, line: `line ${seq}` } } : { ...sample, seq };
     const delta = {
       type: 'delta',
       seq: k + 1,
@@ -202,6 +212,12 @@ async function measureAppends({ firstSeq, count, session, sample }) {
       window.postMessage(delta, '*');
     });
     if (!document.querySelector(`.event-row[data-seq="${seq}"]`)) missing += 1;
+    // An output line must also be in its check's output view (which follows the tail).
+    else if (
+      outputLines &&
+      ![...document.querySelectorAll('.check-output .output-line')].some((row) => row.textContent === `line ${seq}`)
+    )
+      missing += 1;
     costs.push(cost);
     // Let post-frame work (effects, scroll events) finish before the next append.
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
@@ -275,6 +291,26 @@ try {
   const eventsJson = JSON.stringify(events);
   const hub = { url: 'ws://127.0.0.1:41234', state: 'running', clients: 2, legacy: { state: 'listening', port: 8000 } };
   const sample = envelope(SESSION, 1_000_002); // a log line
+  const outputSample = {
+    sessionId: SESSION,
+    seq: 0,
+    ts: '2026-01-01T12:00:01.000Z',
+    kind: 'validation:output',
+    data: { checkName: 'unit tests', line: '', stream: 'stdout' },
+  };
+  const checkEvents = [
+    { ...outputSample, seq: 1, kind: 'validation:started', data: { checkName: 'unit tests', command: 'npm test' } },
+    ...Array.from({ length: CHECK_LINES }, (_, i) => ({
+      ...outputSample,
+      seq: i + 2,
+      data: {
+        checkName: 'unit tests',
+        line: `\u001b[32m✓\u001b[39m test ${i + 1}`,
+        stream: i % 10 ? 'stdout' : 'stderr',
+      },
+    })),
+  ];
+  const checkEventsJson = JSON.stringify(checkEvents);
   const runs = [];
   for (let run = 0; run < RUNS; run += 1) {
     const context = await browser.newContext({ viewport: { width: 400, height: 800 } });
@@ -297,6 +333,29 @@ try {
         session: summary(SNAPSHOT_EVENTS),
         sample,
       });
+      // Validation output: a running check with 10k lines, then one more line per frame. The line
+      // reaches both the event list and the check's windowed output view.
+      const checkPage = await context.newPage();
+      checkPage.setDefaultTimeout(30_000);
+      await checkPage.goto(server.origin);
+      await checkPage.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'), null, { timeout: 15_000 });
+      await checkPage.evaluate(measureFirstRender, {
+        eventsJson: checkEventsJson,
+        session: checkSummary(CHECK_LINES + 1),
+        hub,
+      });
+      const outputAppends = await checkPage.evaluate(measureAppends, {
+        firstSeq: CHECK_LINES + 2,
+        count: APPENDS,
+        session: checkSummary(CHECK_LINES + 1),
+        sample: outputSample,
+        outputLines: true,
+      });
+      if (outputAppends.missing)
+        throw new Error(`${outputAppends.missing} appended output lines were not shown after their frame`);
+      const sortedOutput = outputAppends.costs.map((cost) => cost.script).sort((a, b) => a - b);
+      await checkPage.close();
+
       const blankPage = await context.newPage();
       await blankPage.goto(`${server.origin}/blank`);
       const bare = await blankPage.evaluate(measureBareAppends, APPENDS);
@@ -319,6 +378,8 @@ try {
         appendWithLayoutP99Ms: sortedPercentile(sortedWithLayout, 99),
         burstPerAppendMs,
         bareAppendP50Ms: bare,
+        outputAppendP50Ms: sortedPercentile(sortedOutput, 50),
+        outputAppendP99Ms: sortedPercentile(sortedOutput, 99),
       });
     } finally {
       await context.close();
