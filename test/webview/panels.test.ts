@@ -122,6 +122,22 @@ describe('Monitor panels: validation, agents, narrow side bar (Chromium)', funct
     });
   });
 
+  it('matches output to checks from the end when it holds only the latest page of events', async () => {
+    const m = await open();
+    const { summary, events } = fullRun();
+    // The page starts in the middle of the failing check's output: lint's events are not there.
+    const firstOutput = events.findIndex((e) => e.kind === 'validation:output' && e.data.checkName === 'unit tests');
+    await m.send(snapshot(1, summary, events.slice(firstOutput + 2)));
+    const page = m.page;
+    await page.locator('.check-failed .output-line').first().waitFor();
+    assert.equal(
+      await page.locator('.check-failed .output-line').count(),
+      6,
+      'the failing check shows its lines in the page',
+    );
+    assert.equal(await page.locator('.check-running .output-line').first().innerText(), 'Checking 214 files…');
+  });
+
   it('copies a check output as plain text', async () => {
     const m = await open();
     const { summary, events } = fullRun();

@@ -152,10 +152,13 @@ export function ValidationPanel(props: {
   copy: (text: string) => void;
 }) {
   if (props.checks.length === 0) return <p class="muted">No checks yet.</p>;
+  // The Monitor may hold only the latest page of a long run's events: the runs found there are
+  // the last ones of the summary's checks, so they are matched from the end.
+  const offset = Math.max(0, props.checks.length - props.model.validationOutput.runs.length);
   return (
     <ul class="checks" aria-label="Checks">
       {props.checks.map((check, i) => (
-        <CheckBlock key={`${i}:${check.name}`} check={check} run={i} model={props.model} copy={props.copy} />
+        <CheckBlock key={`${i}:${check.name}`} check={check} run={i - offset} model={props.model} copy={props.copy} />
       ))}
     </ul>
   );
