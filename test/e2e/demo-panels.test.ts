@@ -16,11 +16,8 @@ suite('The demo run in the Monitor: validation and agents', () => {
 
   suiteSetup(async () => {
     scratch = mkdtempSync(path.join(tmpdir(), 'shannon-e2e-demo-'));
-    // The demo wrapper is found as `shannon` on the PATH (shannon.cli.path is a machine setting,
-    // which a user settings file cannot set in code-server), with its default pace.
-    const bin = path.join(scratch, 'bin');
-    demoCliSettings(bin);
-    workbench = await Workbench.open({ env: { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` } });
+    // The demo wrapper as shannon.cli.path, as do.test.ts sets its fixture CLI.
+    workbench = await Workbench.open({ settings: { ...demoCliSettings(path.join(scratch, 'bin')) } });
   });
 
   suiteTeardown(async () => {
