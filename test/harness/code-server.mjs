@@ -124,7 +124,13 @@ export async function startCodeServer(options = {}) {
   // over the defaults; options.settings win over both.
   const settingsFile = path.join(userDataDir, 'User', 'settings.json');
   const existing = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')) : {};
-  writeFileSync(settingsFile, JSON.stringify({ ...defaultUserSettings, ...existing, ...options.settings }, null, 2));
+  const settings = { ...defaultUserSettings, ...existing, ...options.settings };
+  writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+  // code-server is a remote-style host: settings of `machine` scope (shannon.cli.path) are read only
+  // from its Machine settings and ignored in User settings. Writing the same settings there makes
+  // `npm start` and the e2e workbenches find the CLI a test or the demo configured.
+  mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(settings, null, 2));
   if (options.vsix) installVsix(options.vsix, extensionsDir, userDataDir, baseDir);
 
   const args = [
