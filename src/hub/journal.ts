@@ -10,7 +10,7 @@
 // Writing happens in the background so a burst of events never blocks the event loop: lines are
 // buffered per file and written by at most one appendFile per file at a time, each taking
 // everything buffered so far. An ack waits for that write (whenWritten).
-import { constants as fsConstants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
@@ -28,12 +28,19 @@ import {
 } from './journal-scan';
 import { PageCache } from './page-cache';
 import type { HubLogger } from './logger';
+import { inspectUntrustedFile, openUntrustedFile, readUntrustedFile, type FileExpectations } from '../files/safe-read';
 import type { JournalSink, RestoredSession } from './store';
 
 export { journalFileName } from './journal-names';
 export const INDEX_FILE = 'index.json';
 /** An index larger than this is not read (it is rebuilt from the session files instead). */
 const MAX_INDEX_BYTES = 64 * 1024 * 1024;
+/**
+ * What the journal reads must be: a regular file of this user (not a FIFO, device or symlink put in
+ * its place, never another user's file). Session files are read by range, so their size is not capped
+ * here; the index and the sidecars have their own caps.
+ */
+const JOURNAL_FILE: FileExpectations = { maxBytes: Number.MAX_SAFE_INTEGER, owner: 'current-user' };
 /** A sidecar holds 8 bytes per OFFSET_STRIDE events; larger ones are not read, only rebuilt. */
 const MAX_OFFSETS_BYTES = 64 * 1024 * 1024;
 /** While events arrive, the index is rewritten at most this often (what a crash can leave stale). */
@@ -430,9 +437,14 @@ export class Journal implements JournalSink {
       const expected = Math.ceil(file.writtenEvents / OFFSET_STRIDE);
       let offsets: number[] = [];
       try {
-        const size = await this.regularFileSize(sidecar);
-        if (size !== undefined && size <= MAX_OFFSETS_BYTES) {
-          const raw = await fs.readFile(sidecar);
+        const opened = await openUntrustedFile(sidecar, { ...JOURNAL_FILE, maxBytes: MAX_OFFSETS_BYTES });
+        if (opened.ok) {
+          let raw: Buffer;
+          try {
+            raw = await opened.handle.readFile();
+          } finally {
+            await opened.handle.close();
+          }
           for (let i = 0; i + 8 <= raw.length && offsets.length < expected; i += 8) {
             const offset = raw.readDoubleLE(i);
             const previous = offsets.length > 0 ? offsets[offsets.length - 1] : -1;
@@ -724,15 +736,13 @@ export class Journal implements JournalSink {
     const path = join(this.dir, INDEX_FILE);
     let text: string;
     try {
-      const size = await this.regularFileSize(path);
-      if (size === undefined) return none;
-      if (size > MAX_INDEX_BYTES) {
-        this.log.warn(
-          `journal: ${path} is over ${MAX_INDEX_BYTES} bytes; summaries are rebuilt from the session files`,
-        );
+      const read = await readUntrustedFile(path, { ...JOURNAL_FILE, maxBytes: MAX_INDEX_BYTES });
+      if (!read.ok) {
+        if (read.problem !== 'missing')
+          this.log.warn(`journal: ${path} ${read.reason}; summaries are rebuilt from the session files`);
         return none;
       }
-      text = await fs.readFile(path, 'utf8');
+      text = read.text;
     } catch (error) {
       this.log.warn(`journal: cannot read ${path}: ${(error as Error).message}`);
       return none;
@@ -775,18 +785,10 @@ export class Journal implements JournalSink {
 
   /** The size of a regular file, undefined when there is none; anything else (FIFO, device, folder) is refused. */
   private async regularFileSize(path: string): Promise<number | undefined> {
-    let stat;
-    try {
-      stat = await fs.lstat(path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
-    if (!stat.isFile()) {
-      this.log.warn(`journal: ${path} is not a regular file; ignored`);
-      return undefined;
-    }
-    return stat.size;
+    const checked = await inspectUntrustedFile(path, JOURNAL_FILE);
+    if (checked.ok) return checked.size;
+    if (checked.problem !== 'missing') this.log.warn(`journal: ${path} ${checked.reason}; ignored`);
+    return undefined;
   }
 }
 
@@ -795,15 +797,9 @@ export class Journal implements JournalSink {
  * place from hanging the open, and anything but a regular file is refused.
  */
 async function openRegular(path: string): Promise<FileHandle> {
-  const handle = await fs.open(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new Error(`${path} is not a regular file`);
-    return handle;
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
+  const opened = await openUntrustedFile(path, JOURNAL_FILE);
+  if (!opened.ok) throw new Error(`${path} ${opened.reason}`);
+  return opened.handle;
 }
 
 /** Offsets of the lines in `data` whose event index (from `firstIndex`) is a multiple of the stride. */

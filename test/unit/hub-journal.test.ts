@@ -1,6 +1,7 @@
 // The journal through the whole hub: real sockets, real files in temp folders, restarts.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventEnvelope } from '../../src/protocol/wire';
 import { journalFileName } from '../../src/hub/journal';
@@ -336,6 +337,28 @@ describe('hub journal', () => {
     const native = hub2.store.get('from_native');
     assert.equal(native?.source, 'native');
     assert.equal(native?.unauthenticated, false);
+  });
+
+  it("reads only regular files of this user: a FIFO as the index does not hang start-up, another user's session file is not loaded", async function () {
+    if (process.platform === 'win32' || process.getuid?.() !== 0) this.skip(); // chown to another uid needs root
+    const dir = fx.tempDir();
+    const hub1 = await fx.hub({ journalDir: dir });
+    for (const sid of ['mine', 'planted']) {
+      const client = await fx.client(hub1);
+      client.hello({ sessionId: sid });
+      await client.welcome();
+      client.send({ type: 'events', events: [event(sid, 1, 'execution:completed')] });
+      await client.acked(sid, 1);
+    }
+    await hub1.dispose();
+    rmSync(join(dir, 'index.json'));
+    execFileSync('mkfifo', [join(dir, 'index.json')]);
+    chownSync(join(dir, journalFileName('planted')), 4242, 4242);
+
+    const hub2 = await fx.hub({ journalDir: dir });
+    await hub2.store.whenLoaded();
+    assert.ok(hub2.store.get('mine'), 'the session in our own file is rebuilt');
+    assert.equal(hub2.store.get('planted'), undefined, 'a file another user owns is not read');
   });
 
   it('acknowledges only what was written: a failing write holds the ack back and is retried until it works', async () => {
