@@ -1,7 +1,8 @@
 // Steering in the real workbench: a reporter (the reporter library, connected through the window's
 // lock file) asks a decision; a click on an option in the Monitor reaches it as one `decide`; a
 // second question is answered from its notification while the Monitor is hidden; one file is
-// undone from the Changes section and the run's "before" text is on disk.
+// undone from the Changes section and the run's "before" text is on disk; another is kept, and both
+// review marks are still there after a window reload.
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -33,7 +34,7 @@ suite('steering in the workbench', () => {
     await workbench?.close();
   });
 
-  test('answer in the Monitor and from the notification; undo one file from Changes', async () => {
+  test('answer in the Monitor and from the notification; undo one file, keep another; the marks survive a reload', async () => {
     const page = workbench.page;
     await page
       .locator('.statusbar-item', { hasText: 'Shannon' })
@@ -123,5 +124,28 @@ suite('steering in the workbench', () => {
     await monitor.locator(`li.change-undone[data-path="${rel}"]`).waitFor({ timeout: 30_000 });
     const file = await workbench.screenshot('e2e-steering');
     console.log(`      screenshot: ${file}`);
+
+    // 4. Keep another file; the review marks survive a window reload (a new extension host and hub,
+    // the session read back from the journal, the marks from the workspace's state).
+    const kept = 'README.md';
+    writeFileSync(path.join(workbench.workspace, kept), 'edited by the run\n');
+    reporter.send('file:changed', { path: kept, operation: 'Edit' });
+    await reporter.flush(10_000);
+    await monitor.locator(`li.change[data-path="${kept}"] .change-keep`).click();
+    await monitor.locator(`li.change-kept[data-path="${kept}"]`).waitFor({ timeout: 30_000 });
+    await reporter.close();
+    reporter = undefined;
+    // Developer: Reload Window flushes the workbench's state before reloading (page.reload() races it).
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await workbench.runCommand('Developer: Reload Window');
+    await reloaded;
+    await page
+      .locator('.statusbar-item', { hasText: 'Shannon' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 60_000 });
+    await workbench.openShannonSidebar();
+    const after = await workbench.findFrameWithText('README.md', 60_000);
+    await after.locator(`li.change-kept[data-path="${kept}"]`).waitFor({ timeout: 30_000 });
+    await after.locator(`li.change-undone[data-path="${rel}"]`).waitFor({ timeout: 30_000 });
   });
 });
