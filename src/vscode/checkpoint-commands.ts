@@ -7,6 +7,7 @@
 // and only then apply one WorkspaceEdit so open editors and undo see the change. It never runs git.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { saveEditedDocument } from './save';
 import { CheckpointCommandTarget } from '../protocol/checkpoint-file';
 import { headerFilePath } from '../checkpoints/location';
 import { loadCheckpoint } from '../checkpoints/read';
@@ -270,7 +271,7 @@ class CheckpointCommands {
         return { ok: false, reason: 'VS Code did not apply the edit to the open editors' };
       for (const [uri] of textEdit.entries()) {
         const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-        if (doc?.isDirty && !(await doc.save())) return { ok: false, reason: `could not save ${uri.fsPath}` };
+        if (doc && !(await saveEditedDocument(doc))) return { ok: false, reason: `could not save ${uri.fsPath}` };
       }
     }
     // WorkspaceEdit.size counts only text edits, so file operations are counted here.

@@ -6,6 +6,7 @@
 // Code's built-in Git extension: we never start git ourselves and never write to .git.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { saveEditedDocument } from './save';
 import type { FileChange, SessionSummary } from '../protocol/session';
 import { loadCheckpoint } from '../checkpoints/read';
 import {
@@ -362,7 +363,7 @@ async function applyChange(change: RestorePlan['changes'][number]): Promise<void
     change.newText ?? '',
   );
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code did not apply the edit to ${change.path}`);
-  if (document.isDirty && !(await document.save())) throw new Error(`could not save ${change.path}`);
+  if (!(await saveEditedDocument(document))) throw new Error(`could not save ${change.path}`);
 }
 
 interface BeforeQuery {
