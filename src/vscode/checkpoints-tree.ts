@@ -2,6 +2,7 @@
 // checkpoints they reported, plus Shannon's on-disk checkpoints of every workspace folder. The
 // shape is computed by the pure src/checkpoints/tree-model.ts; this file only maps it to
 // TreeItems, watches `.shannon/checkpoints/` and keeps the badge current.
+import { watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SessionStore } from '../hub/store';
@@ -172,6 +173,7 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
         for (const listing of this.disk) {
           for (const e of listing.entries) if (!e.ok) this.log.warn(`checkpoints: ${e.file}: ${e.reason}`);
         }
+        this.watchCheckpointFoldersDirectly();
       }
       const sessions = this.store?.list() ?? [];
       const active = this.store?.activeSessionId() ?? null;
@@ -216,6 +218,8 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
   private watchFolders(): void {
     for (const w of this.watchers) w.dispose();
     this.watchers = [];
+    this.closeDirectWatchers();
+    this.watchCheckpointFoldersDirectly();
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       // `*.json` also matches the _contents bodies: a body written after its header must refresh too.
       const watcher = vscode.workspace.createFileSystemWatcher(
@@ -230,6 +234,38 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
       );
     }
   }
+
+  /**
+   * VS Code's file watcher can lag far behind on a busy machine: in code-server it has been seen to
+   * deliver nothing for over a minute. So each checkpoints folder that exists is also watched
+   * directly (one non-recursive watch, where the files are). A folder created later is found by VS
+   * Code's watcher or the next disk reload, which try again here.
+   */
+  private watchCheckpointFoldersDirectly(): void {
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const dir = path.join(folder.uri.fsPath, CHECKPOINTS_DIR);
+      if (this.directWatchers.has(dir)) continue;
+      try {
+        const watcher = watch(dir, { persistent: false }, () => this.scheduleRefresh(true));
+        // The folder went away (or cannot be watched any more): forget it, so it is watched again.
+        watcher.on('error', () => this.closeDirectWatcher(dir));
+        this.directWatchers.set(dir, watcher);
+      } catch {
+        // Not there yet (or not watchable): VS Code's watcher still covers it.
+      }
+    }
+  }
+
+  private closeDirectWatcher(dir: string): void {
+    this.directWatchers.get(dir)?.close();
+    this.directWatchers.delete(dir);
+  }
+
+  private closeDirectWatchers(): void {
+    for (const dir of [...this.directWatchers.keys()]) this.closeDirectWatcher(dir);
+  }
+
+  private readonly directWatchers = new Map<string, FSWatcher>();
 
   async getChildren(element?: CheckpointTreeElement): Promise<CheckpointTreeElement[]> {
     if (!element) return this.current;
@@ -356,6 +392,7 @@ export class CheckpointsTreeProvider implements vscode.TreeDataProvider<Checkpoi
     clearTimeout(this.timer);
     this.storeSubscription?.dispose();
     for (const w of this.watchers) w.dispose();
+    this.closeDirectWatchers();
     for (const d of this.disposables) d.dispose();
   }
 }
