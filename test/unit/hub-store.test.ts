@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import type { EventEnvelope } from '../../src/protocol/wire';
 import { createSummary, reduceAll, reduceSession } from '../../src/hub/session-model';
 import { SessionStore, type StoreChange } from '../../src/hub/store';
+import { MAX_SKILL_RUNS_KEPT } from '../../src/protocol/families/skill';
+import { MAX_CHECK_RUNS_KEPT } from '../../src/protocol/families/validation';
 import { event, RecordingLogger, waitFor } from './hub-support';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -69,6 +71,34 @@ describe('session model (pure reducer)', () => {
     );
     assert.equal(s.currentSkill, 'verify');
     assert.equal(s.stepsTotal, 2);
+  });
+
+  it('keeps only the latest skill and check runs of a long session, and still completes the running ones', () => {
+    const runs = MAX_SKILL_RUNS_KEPT + 700;
+    let s = fresh();
+    let seq = 0;
+    for (let i = 0; i < runs; i++) {
+      s = reduceSession(s, ev(++seq, 'skill:started', { skillName: `skill ${i}` }));
+      s = reduceSession(s, ev(++seq, 'validation:started', { checkName: `check ${i}` }));
+      if (i < runs - 1) {
+        s = reduceSession(s, ev(++seq, 'skill:completed', { skillName: `skill ${i}` }));
+        s = reduceSession(s, ev(++seq, 'validation:completed', { checkName: `check ${i}`, exitCode: 0 }));
+      }
+    }
+    assert.equal(s.skills.length, MAX_SKILL_RUNS_KEPT);
+    assert.equal(s.checks!.length, MAX_CHECK_RUNS_KEPT);
+    assert.equal(s.skills[0].name, `skill ${runs - MAX_SKILL_RUNS_KEPT}`, 'the oldest runs go first');
+    assert.equal(s.checks![0].name, `check ${runs - MAX_CHECK_RUNS_KEPT}`);
+    assert.deepEqual(s.skills.at(-1), { name: `skill ${runs - 1}`, status: 'running', startedAt: at(seq - 1) });
+    s = reduceSession(s, ev(++seq, 'skill:completed', { skillName: `skill ${runs - 1}` }));
+    s = reduceSession(s, ev(++seq, 'validation:completed', { checkName: `check ${runs - 1}`, exitCode: 1 }));
+    assert.equal(s.skills.at(-1)!.status, 'completed');
+    assert.equal(s.checks!.at(-1)!.status, 'failed');
+    // An end whose start was dropped long ago is still shown, within the bound.
+    s = reduceSession(s, ev(++seq, 'skill:failed', { skillName: 'skill 0', error: 'late' }));
+    assert.equal(s.skills.length, MAX_SKILL_RUNS_KEPT);
+    assert.deepEqual([s.skills.at(-1)!.name, s.skills.at(-1)!.status], ['skill 0', 'failed']);
+    assert.equal(s.eventCount, seq, 'every event still counts');
   });
 
   it('collects checkpoints and unique changed files; unknown kinds only count', () => {

@@ -4,6 +4,13 @@ import type { SessionSummary, SkillRun } from '../session';
 import type { EventEnvelope } from '../wire';
 import { formatDuration, int, millisBetween, num, str, stepSuffix, text, type EventFamily } from './family';
 
+/**
+ * A long run may start skills without end; the summary keeps the latest runs (the events keep them
+ * all). Without a bound every skill event would copy an ever longer list: a 1,000,000-event session
+ * with a skill every 50 events held 20,000 runs and spent most of its ingest time copying them.
+ */
+export const MAX_SKILL_RUNS_KEPT = 500;
+
 /** Index of the most recent still-running run of a skill (skills can repeat within a session). */
 function runningSkillIndex(skills: readonly SkillRun[], name: string): number {
   for (let i = skills.length - 1; i >= 0; i--) {
@@ -20,6 +27,7 @@ function endSkill(next: SessionSummary, event: EventEnvelope, status: 'completed
   if (index < 0) {
     // An end without a start (e.g. the start was sent before we were listening): still show it.
     skills.push({ name, status: 'running' });
+    if (skills.length > MAX_SKILL_RUNS_KEPT) skills.splice(0, skills.length - MAX_SKILL_RUNS_KEPT);
     index = skills.length - 1;
   }
   const run: SkillRun = { ...skills[index], status, endedAt: event.ts };
@@ -72,7 +80,7 @@ export const skillFamily: EventFamily = {
           run.stepsTotal = stepsTotal;
           next.stepsTotal = stepsTotal;
         }
-        next.skills = [...next.skills, run];
+        next.skills = [...next.skills.slice(1 - MAX_SKILL_RUNS_KEPT), run];
         next.currentSkill = name;
         break;
       }

@@ -9,6 +9,9 @@ import { bool, formatDuration, int, millisBetween, num, str, text, type EventFam
 /** What a check without a name is called (the legacy CLI always names them; a tool might not). */
 export const UNNAMED_CHECK = 'check';
 
+/** The summary keeps the latest check runs (the events keep them all), as it does for skills. */
+export const MAX_CHECK_RUNS_KEPT = 500;
+
 export const checkName = (data: Record<string, unknown>): string => text(data.checkName) ?? UNNAMED_CHECK;
 
 /** Index of the most recent running run of a check (a check can run again after a fix). */
@@ -26,6 +29,7 @@ function completeCheck(next: SessionSummary, event: EventEnvelope): void {
   if (index < 0) {
     // A completion without a start (the start came before we listened): still show the result.
     checks.push({ name, status: 'running' });
+    if (checks.length > MAX_CHECK_RUNS_KEPT) checks.splice(0, checks.length - MAX_CHECK_RUNS_KEPT);
     index = checks.length - 1;
   }
   const success = bool(event.data.success);
@@ -89,7 +93,7 @@ export const validationFamily: EventFamily = {
         const check: ValidationCheck = { name: checkName(event.data), status: 'running', startedAt: event.ts };
         const command = str(event.data.command);
         if (command !== undefined) check.command = command;
-        next.checks = [...(next.checks ?? []), check];
+        next.checks = [...(next.checks ?? []).slice(1 - MAX_CHECK_RUNS_KEPT), check];
         break;
       }
       case 'validation:completed':
