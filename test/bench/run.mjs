@@ -21,6 +21,7 @@ import { legacy } from './figures/legacy.mjs';
 import { webview } from './figures/webview.mjs';
 import { extension } from './figures/extension.mjs';
 import { history } from './figures/history.mjs';
+import { feed } from './figures/feed.mjs';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -35,6 +36,7 @@ const FIGURES = {
   webview: { run: webview, build: true, limitS: 180 },
   extension: { run: extension, build: true, limitS: 240 },
   history: { run: history, build: false, limitS: 900 },
+  feed: { run: feed, build: true, limitS: 900 },
 };
 
 const { values } = parseArgs({
