@@ -22,6 +22,7 @@ import { webview } from './figures/webview.mjs';
 import { extension } from './figures/extension.mjs';
 import { history } from './figures/history.mjs';
 import { feed } from './figures/feed.mjs';
+import { durability } from './figures/durability.mjs';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -37,6 +38,7 @@ const FIGURES = {
   extension: { run: extension, build: true, limitS: 240 },
   history: { run: history, build: false, limitS: 900 },
   feed: { run: feed, build: true, limitS: 900 },
+  durability: { run: durability, build: true, limitS: 900 },
 };
 
 const { values } = parseArgs({

@@ -1,11 +1,15 @@
 // The bench's output: a plain-text table for the terminal, a markdown table for the README,
 // and the rows as JSON (test-results/bench.json).
 
-/** Does a median meet its budget? null when the figure has no budget (anchors are informative). */
+/**
+ * Does a median meet its budget? null when the figure has no budget (anchors are informative).
+ * `==` is stricter: every run must equal the value (a count that must be 0, not mostly 0).
+ */
 export function verdict(row) {
   if (row.error) return row.budget ? false : null;
   if (!row.budget || !row.stats) return null;
   const value = row.stats.median;
+  if (row.budget.op === '==') return row.stats.min === row.budget.value && row.stats.max === row.budget.value;
   return row.budget.op === '>=' ? value >= row.budget.value : value <= row.budget.value;
 }
 
@@ -30,7 +34,7 @@ export function formatValue(value, unit) {
 
 function budgetText(row) {
   if (!row.budget) return row.anchor ? `(anchor ${row.anchor})` : '';
-  return `${row.budget.op === '>=' ? '>=' : '<='} ${formatValue(row.budget.value, row.unit)} ${row.unit === 'ratio' ? '' : row.unit}`.trim();
+  return `${row.budget.op} ${formatValue(row.budget.value, row.unit)} ${row.unit === 'ratio' ? '' : row.unit}`.trim();
 }
 
 function resultText(row) {

@@ -5,8 +5,11 @@
 // plain ws sink (ws-sink.mjs), which acks each frame as soon as it has parsed it.
 //
 // IPC from the parent: {type:'connect', target:'hub'|'ws', url, token?, sessionId}, then
-//   {type:'feed', count, batch, window}
-// Replies: connected {lastSeq}, fed {acked, ms}, error {message}.
+//   {type:'feed', count, batch, window}  send events 1..count, report when all are acked
+//   {type:'stream', batch, window}       send from the seq after the welcome's lastSeq on, without
+//                                        end, until the server goes away (the durability figure
+//                                        kills it); then report the highest ack it had sent
+// Replies: connected {lastSeq}, fed {acked, ms}, closed {acked, sent}, error {message}.
 import WebSocket from 'ws';
 import { envelope } from '../lib/events.mjs';
 
@@ -14,6 +17,9 @@ let config;
 let socket;
 let acked = 0;
 let onAck = () => {};
+let welcomeLastSeq = 0;
+let streaming = false;
+let sent = 0;
 
 function fail(error) {
   process.send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
@@ -23,12 +29,20 @@ function fail(error) {
 function connect() {
   const headers = config.token ? { Authorization: `Bearer ${config.token}` } : {};
   socket = new WebSocket(config.url, { headers, perMessageDeflate: false });
-  socket.on('error', fail);
-  socket.on('close', (code, reason) => fail(new Error(`socket closed ${code} ${reason}`)));
+  socket.on('error', (error) => {
+    if (!streaming) fail(error);
+  });
+  socket.on('close', (code, reason) => {
+    if (!streaming) return fail(new Error(`socket closed ${code} ${reason}`));
+    streaming = false;
+    process.send({ type: 'closed', acked, sent });
+  });
   socket.on('message', (raw) => {
     const frame = JSON.parse(raw.toString());
-    if (frame.type === 'welcome') process.send({ type: 'connected', lastSeq: frame.lastSeq });
-    else if (frame.type === 'ack') {
+    if (frame.type === 'welcome') {
+      welcomeLastSeq = frame.lastSeq;
+      process.send({ type: 'connected', lastSeq: frame.lastSeq });
+    } else if (frame.type === 'ack') {
       acked = Math.max(acked, frame.seq);
       onAck();
     } else if (frame.type === 'error') fail(new Error(`the server refused a frame: ${frame.code} ${frame.message}`));
@@ -68,12 +82,31 @@ async function feed({ count, batch, window }) {
   process.send({ type: 'fed', acked, ms: performance.now() - started });
 }
 
+async function stream({ batch, window }) {
+  streaming = true;
+  let next = welcomeLastSeq + 1;
+  acked = welcomeLastSeq;
+  while (streaming) {
+    while (streaming && next - 1 - acked < window && socket.bufferedAmount < 1024 * 1024) {
+      const events = [];
+      for (const end = next + batch - 1; next <= end; next += 1) events.push(envelope(config.sessionId, next));
+      socket.send(JSON.stringify({ type: 'events', events }));
+      sent = next - 1;
+    }
+    await new Promise((resolve) => {
+      onAck = resolve;
+      setTimeout(resolve, 1);
+    });
+  }
+}
+
 process.on('message', (message) => {
   try {
     if (message.type === 'connect') {
       config = message;
       connect();
     } else if (message.type === 'feed') feed(message).catch(fail);
+    else if (message.type === 'stream') stream(message).catch(fail);
   } catch (error) {
     fail(error);
   }
