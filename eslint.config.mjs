@@ -43,8 +43,9 @@ export default tseslint.config(
     },
   },
   {
-    // The family modules are what the webview may import: no zod there, ever.
-    files: ['src/protocol/families/*.ts'],
+    // The family modules (and the limits host and webview share) are what the webview may import:
+    // no zod there, ever.
+    files: ['src/protocol/families/*.ts', 'src/protocol/webview-limits.ts'],
     ignores: ['src/protocol/families/*.schema.ts', 'src/protocol/families/schemas.ts'],
     rules: {
       'no-restricted-imports': [
@@ -88,7 +89,7 @@ export default tseslint.config(
             {
               // The family registry and family modules are zod-free by rule (below) and may be
               // imported; their schemas (*.schema, schemas) and the rest of src/protocol may not.
-              regex: 'src/protocol(/(?!families/)[^/]+|/families/([^/]+\\.schema|schemas))?$',
+              regex: 'src/protocol(/(?!families/|webview-limits$)[^/]+|/families/([^/]+\\.schema|schemas))?$',
               allowTypeImports: true,
               message: 'The webview imports only types from src/protocol (and the zod-free event families).',
             },

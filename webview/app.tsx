@@ -12,7 +12,6 @@ import { Header } from './components/Header';
 import { SessionDetails } from './components/SessionDetails';
 import { SessionPicker } from './components/SessionPicker';
 import { STATUS_LOOK } from './components/status';
-import { FilteredEvents } from './event-filter';
 import { MonitorModel } from './monitor-model';
 import type { UiState } from './ui-state';
 import { postToHost, saveState } from './vscode-api';
@@ -21,7 +20,6 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
   const [, setRevision] = useState(0);
   const [ui, setUi] = useState(initialUi);
   const [announcement, setAnnouncement] = useState('');
-  const filtered = useMemo(() => new FilteredEvents(), []);
   const lastAnnounced = useRef<string>('');
   const shownSessionId = useRef<string | undefined>(undefined);
 
@@ -29,6 +27,9 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
   // Assigned during render (not in an effect) so no model change can slip in before it is set.
   model.onChange = () => setRevision((r) => r + 1);
   model.onAppend = () => (appendSink.current ? appendSink.current() : setRevision((r) => r + 1));
+  model.onRows = model.onAppend;
+  // The host runs the filter over the whole session; the model sends it (again after each snapshot).
+  model.setFilter({ kindFilter: ui.kindFilter, search: ui.search });
 
   const session = model.session;
   shownSessionId.current = session?.id;
@@ -130,9 +131,10 @@ export function App({ model, initialUi }: { model: MonitorModel; initialUi: UiSt
               review={handlers.review}
             />
             <EventStream
-              events={model.events}
+              rows={model.rows()}
+              query={model.query}
+              eventCount={model.all.count}
               generation={model.generation}
-              filtered={filtered}
               appendSink={appendSink}
               kinds={model.kinds}
               kindsVersion={model.kindsVersion}

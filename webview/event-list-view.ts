@@ -1,10 +1,12 @@
 // The windowed event list, kept outside Preact on purpose: an append is the hottest path of the
 // Monitor (docs/architecture.md: <= 0.5 ms per event), and creating one row node and dropping another is far
 // cheaper than diffing a component tree. Rows have a fixed height; only the rows in view plus a
-// small overscan exist. Text goes in through textContent, so event content is never parsed as HTML.
+// small overscan exist. Rows the webview does not hold yet show as "Loading…" and are asked for
+// (RowSource.want); they are drawn when they arrive. Text goes in through textContent, so event
+// content is never parsed as HTML.
 import type { EventEnvelope } from '../src/protocol/wire';
-import { rowTone, type RowTone } from '../src/protocol/families/index';
-import type { FilteredEvents } from './event-filter';
+import { rowTone, summarizeEvent, type RowTone } from '../src/protocol/families/index';
+import { formatEventTime } from './format';
 import type { TimeMode } from './ui-state';
 
 export const ROW_HEIGHT = 22;
@@ -14,13 +16,18 @@ const CHUNK = 16;
 /** How close to the end counts as "at the bottom" (half a row). */
 const BOTTOM_SLACK = ROW_HEIGHT / 2;
 
+/** The list's rows as far as they are held; `want` asks for the rest of a window. */
+export interface RowSource {
+  get(row: number): EventEnvelope | undefined;
+  want(first: number, last: number): void;
+}
+
 export interface ListData {
-  events: EventEnvelope[];
-  filtered: FilteredEvents;
+  rows: RowSource;
   rowCount: number;
   timeMode: TimeMode;
   originMs: number | undefined;
-  /** Changes whenever the row -> event mapping changes (new snapshot, other filter). */
+  /** Changes whenever the row -> event mapping changes (new snapshot, other filter, time format). */
   dataKey: string;
 }
 
@@ -29,10 +36,10 @@ export interface ListCallbacks {
   followChanged(follow: boolean): void;
   /** The scroll position after scrolling stopped, to save in the webview state. */
   scrollSettled(scrollTop: number): void;
-  /** The selected event (index into `events`) changed; undefined when nothing is selected. */
-  selectionChanged(eventIndex: number | undefined): void;
+  /** The selected row changed; undefined when nothing is selected. */
+  selectionChanged(row: number | undefined): void;
   /** A row was clicked: show that event's details. */
-  rowClicked(eventIndex: number): void;
+  rowClicked(row: number): void;
 }
 
 /** Where a keyboard move takes the selection. */
@@ -71,6 +78,8 @@ export class EventListView {
   private scrollTop = 0;
   /** Rendered rows by row number (within the current dataKey). */
   private rows = new Map<number, HTMLElement>();
+  /** Rendered rows still waiting for their event. */
+  private readonly loading = new Set<number>();
   private dataKey = '';
   /** The tail position we last scrolled to ourselves, and whether its scroll event is still due. */
   private lastSetTop = -1;
@@ -130,9 +139,9 @@ export class EventListView {
     this.scroller.scrollTop = 0;
   }
 
-  /** The selected event's index into `events`, if a row is selected. */
-  selectedEventIndex(): number | undefined {
-    return this.selected === undefined || !this.data ? undefined : this.data.filtered.eventIndexAt(this.selected);
+  /** The selected row, if any. */
+  selectedRow(): number | undefined {
+    return this.selected;
   }
 
   /** Move the selection from the keyboard and scroll it into view. With nothing selected, the
@@ -167,7 +176,7 @@ export class EventListView {
     this.selected = row;
     if (row !== undefined) this.markSelected(this.rows.get(row), true);
     this.updateActiveDescendant();
-    this.callbacks.selectionChanged(this.selectedEventIndex());
+    this.callbacks.selectionChanged(this.selected);
   }
 
   private markSelected(el: HTMLElement | undefined, selected: boolean): void {
@@ -215,7 +224,7 @@ export class EventListView {
     if (!Number.isInteger(row) || row < 0 || row >= this.data.rowCount) return;
     this.select(row);
     this.scroller.focus({ preventScroll: true });
-    this.callbacks.rowClicked(this.data.filtered.eventIndexAt(row));
+    this.callbacks.rowClicked(row);
   };
 
   private readonly onScroll = (): void => {
@@ -246,6 +255,7 @@ export class EventListView {
     if (data.dataKey !== this.dataKey) {
       this.dataKey = data.dataKey;
       this.rows.clear();
+      this.loading.clear();
       this.windowEl.replaceChildren();
       // Row numbers mean other events now (another filter or snapshot).
       if (this.selected !== undefined) this.select(undefined);
@@ -280,7 +290,15 @@ export class EventListView {
       if (row < first || row >= last) {
         el.remove();
         this.rows.delete(row);
+        this.loading.delete(row);
       }
+    }
+    // Rows that were loading and have arrived are drawn anew.
+    for (const row of this.loading) {
+      if (!data.rows.get(row)) continue;
+      this.rows.get(row)?.remove();
+      this.rows.delete(row);
+      this.loading.delete(row);
     }
     // Insert missing rows in order; rows already present keep their nodes.
     let cursor = this.windowEl.firstChild;
@@ -294,6 +312,8 @@ export class EventListView {
       else this.windowEl.insertBefore(el, cursor);
     }
     if (this.selected !== undefined) this.updateActiveDescendant();
+    // Ask for what is shown (and the overscan) but not held; answers come back through update().
+    if (this.loading.size > 0) data.rows.want(first, last);
     const transform = `translateY(${first * ROW_HEIGHT}px)`;
     if (this.windowTransform !== transform) this.windowEl.style.transform = this.windowTransform = transform;
     const height = `${total}px`;
@@ -317,23 +337,31 @@ export class EventListView {
   }
 
   private createRow(data: ListData, row: number): HTMLElement {
-    const index = data.filtered.eventIndexAt(row);
-    const event = data.events[index];
-    const text = data.filtered.summaryOf(data.events, index);
+    const event = data.rows.get(row);
     // Cloning a prepared row is cheaper than building its four elements one by one.
     const el = this.rowTemplate.cloneNode(true) as HTMLElement;
-    el.className = ROW_CLASS[rowTone(event)];
     el.id = rowId(row);
     el.setAttribute('aria-posinset', String(row + 1));
-    el.setAttribute('data-seq', String(event.seq));
-    if (row === this.selected) this.markSelected(el, true);
     const time = el.firstChild as HTMLElement;
     const kind = time.nextSibling as HTMLElement;
     const textSpan = kind.nextSibling as HTMLElement;
-    time.textContent = data.filtered.timeOf(data.events, index, data.timeMode, data.originMs);
+    if (!event) {
+      el.className = 'event-row loading';
+      el.setAttribute('aria-busy', 'true');
+      textSpan.textContent = 'Loading…';
+      this.loading.add(row);
+      if (row === this.selected) this.markSelected(el, true);
+      return el;
+    }
+    const text = summarizeEvent(event);
+    el.className = ROW_CLASS[rowTone(event)];
+    el.setAttribute('data-seq', String(event.seq));
+    time.textContent = formatEventTime(event.ts, data.timeMode, data.originMs);
     kind.textContent = event.kind;
     textSpan.textContent = text;
     textSpan.title = text;
+    // After the class name is set: it would wipe the selection's class.
+    if (row === this.selected) this.markSelected(el, true);
     return el;
   }
 }

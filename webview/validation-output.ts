@@ -1,61 +1,70 @@
-// Each check's output lines, found among the shown session's events, and a windowed view of them.
-// A check can print 100,000 lines: the index keeps only event indexes per check run, and the view
-// (outside Preact, like the event list) creates DOM nodes only for the lines in view. ANSI colours
-// become CSS classes mapped to the theme's terminal colours; text goes in through textContent.
+// Each check's output lines, taken from the shown session's events as they reach the webview
+// (the snapshot's latest page, then every delta), and a windowed view of them. A check can print
+// 100,000 lines: the index keeps the line texts only (the events themselves may be dropped by the
+// event list's paging), and the view (outside Preact, like the event list) creates DOM nodes only
+// for the lines in view. ANSI colours become CSS classes mapped to the theme's terminal colours;
+// text goes in through textContent.
 import type { EventEnvelope } from '../src/protocol/wire';
 import { parseAnsi, stripAnsi, type AnsiStyle } from '../src/protocol/families/ansi';
 import { checkName } from '../src/protocol/families/validation';
 
 export interface CheckOutput {
-  /** Indexes into the model's events of this run's `validation:output` events, in order. */
-  lines: number[];
+  /** This run's output lines in order, raw (with escapes). */
+  lines: string[];
+  /** Parallel to `lines`: whether the line came on stderr. */
+  stderr: boolean[];
   stderrLines: number;
+}
+
+function newRun(): CheckOutput {
+  return { lines: [], stderr: [], stderrLines: 0 };
 }
 
 /**
  * Check runs in the order the hub's reducer creates them (a start opens a run; a completion
- * without a running run of that name opens one too), so run k here is `summary.checks[k]`.
+ * without a running run of that name opens one too). The webview may have only the latest events
+ * of a long session, so the runs found here are the last ones of `summary.checks`.
  */
 export class ValidationOutputIndex {
   readonly runs: CheckOutput[] = [];
   private readonly running = new Map<string, number>();
-  private scanned = 0;
-  private generation = -1;
   /** Bumped whenever a line is added, so views know to redraw. */
   version = 0;
 
-  /** Index the events not seen yet; starts over when the model replaced its events (snapshot). */
-  update(events: readonly EventEnvelope[], generation: number): void {
-    if (generation !== this.generation) {
-      this.generation = generation;
-      this.runs.length = 0;
-      this.running.clear();
-      this.scanned = 0;
-      this.version++;
-    }
-    for (let i = this.scanned; i < events.length; i++) {
-      const event = events[i];
+  /** A snapshot replaced the events: start over. */
+  reset(): void {
+    this.runs.length = 0;
+    this.running.clear();
+    this.version++;
+  }
+
+  /** The session's next events, in order (the snapshot's page, then each delta's). */
+  add(events: readonly EventEnvelope[]): void {
+    for (const event of events) {
       if (event.kind.charCodeAt(0) !== 118 /* v */ || !event.kind.startsWith('validation:')) continue;
       const name = checkName(event.data);
       if (event.kind === 'validation:started') {
-        this.running.set(name, this.runs.push({ lines: [], stderrLines: 0 }) - 1);
+        this.running.set(name, this.runs.push(newRun()) - 1);
       } else if (event.kind === 'validation:output') {
         let run = this.running.get(name);
         if (run === undefined) {
           // Output of a check whose start we never saw: the reducer has no run for it either
           // until its completion, which then opens one; keep the lines for that run.
-          run = this.runs.push({ lines: [], stderrLines: 0 }) - 1;
+          run = this.runs.push(newRun()) - 1;
           this.running.set(name, run);
         }
-        this.runs[run].lines.push(i);
-        if (event.data.stream === 'stderr') this.runs[run].stderrLines++;
+        const output = this.runs[run];
+        const line = event.data.line;
+        const stderr = event.data.stream === 'stderr';
+        output.lines.push(typeof line === 'string' ? line : '');
+        output.stderr.push(stderr);
+        if (stderr) output.stderrLines++;
         this.version++;
       } else if (event.kind === 'validation:completed') {
-        if (!this.running.has(name)) this.runs.push({ lines: [], stderrLines: 0 });
+        if (!this.running.has(name)) this.runs.push(newRun());
         this.running.delete(name);
       }
     }
-    this.scanned = events.length;
   }
 }
 
@@ -249,11 +258,6 @@ export class OutputView {
 }
 
 /** A run's output as plain text (escapes removed), for the clipboard. */
-export function outputText(events: readonly EventEnvelope[], output: CheckOutput): string {
-  const lines: string[] = new Array(output.lines.length);
-  for (let i = 0; i < output.lines.length; i++) {
-    const line = events[output.lines[i]].data.line;
-    lines[i] = stripAnsi(typeof line === 'string' ? line : '');
-  }
-  return lines.join('\n');
+export function outputText(output: CheckOutput): string {
+  return output.lines.map(stripAnsi).join('\n');
 }

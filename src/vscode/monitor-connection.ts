@@ -1,11 +1,21 @@
 // One Monitor webview's conversation with the host: what it shows (pinned ?? active session),
-// the snapshot + numbered deltas it is sent, and what it asks for. No `vscode` import: the view
-// provider passes in the webview's postMessage and the command runner, so this is testable in
-// plain Node against a real SessionStore.
+// the snapshot + numbered deltas it is sent, and what it asks for. A session's history can be
+// far larger than a webview should hold, so the snapshot carries only its latest events; the
+// webview asks for other rows as the user scrolls, and filters run here (monitor-query.ts). No
+// `vscode` import: the view provider passes in the webview's postMessage and the command runner,
+// so this is testable in plain Node against a real SessionStore.
 import * as z from 'zod';
 import type { HubStatus, ReviewMarks, SessionSummary } from '../protocol/session';
-import { WebviewToHost, type HostToWebview, type WebviewCommand } from '../protocol/webview';
+import {
+  ALL_EVENTS,
+  SNAPSHOT_MAX_BYTES,
+  SNAPSHOT_MAX_EVENTS,
+  WebviewToHost,
+  type HostToWebview,
+  type WebviewCommand,
+} from '../protocol/webview';
 import type { EventEnvelope } from '../protocol/wire';
+import { isFiltering, QueryScan, readAtIndexes, type ScanProgress, type ScanSource } from './monitor-query';
 
 /** The part of src/hub's SessionStore the Monitor reads. */
 export interface MonitorStore {
@@ -62,6 +72,11 @@ export interface MonitorConnectionOptions {
 }
 
 const DEFAULT_BATCH_MS = 16;
+/**
+ * One delta carries at most this many events (~300k events/s at one delta a frame). A webview
+ * further behind skips to the newest ones; the skipped rows are read like any other page.
+ */
+const DELTA_MAX_EVENTS = 5000;
 const DEFAULT_MAX_SESSIONS = 50;
 
 export class MonitorConnection {
@@ -74,8 +89,10 @@ export class MonitorConnection {
   private ready = false;
   private pinned: string | null = null;
   private shownId: string | null = null;
-  /** How many of the shown session's events the webview already has. */
+  /** Index after the last of the shown session's events the webview was sent (its tail). */
   private sentEvents = 0;
+  /** The shown session's filter, while the webview filters. */
+  private query: QueryScan | undefined;
   private shownTouched = false;
   private sessionsTouched = false;
   private hubTouched = false;
@@ -155,13 +172,75 @@ export class MonitorConnection {
       case 'review':
         this.options.steer?.(message);
         break;
+      case 'rows':
+        if (message.sessionId === this.shownId)
+          void this.answerRows(message.sessionId, message.queryId, message.from, message.to);
+        break;
+      case 'query':
+        if (message.sessionId === this.shownId) this.startQuery(message.sessionId, message.queryId, message);
+        break;
     }
+  }
+
+  /** Read the rows the webview scrolled to and send them, unless it has moved on meanwhile. */
+  private async answerRows(sessionId: string, queryId: number, from: number, to: number): Promise<void> {
+    const store = this.store;
+    if (!store) return;
+    const generation = this.snapshotGeneration;
+    const source = this.scanSource(store, sessionId);
+    let events: EventEnvelope[];
+    try {
+      if (queryId === ALL_EVENTS) events = await source.read(from, to);
+      else {
+        const query = this.query;
+        if (!query || query.id !== queryId) return;
+        events = await readAtIndexes(source, query.rows(from, to));
+      }
+    } catch (error) {
+      this.options.log.error(`monitor: could not read rows ${from}-${to} of ${sessionId}: ${(error as Error).message}`);
+      events = [];
+    }
+    // A newer snapshot (other session, or a fresh start) makes these rows mean nothing to the page.
+    if (generation !== this.snapshotGeneration || !this.ready || this.disposed) return;
+    if (queryId !== ALL_EVENTS && this.query?.id !== queryId) return;
+    this.post({ type: 'rows', seq: 0, sessionId, queryId, from, events });
+  }
+
+  private startQuery(sessionId: string, queryId: number, filter: { kindFilter: string; search: string }): void {
+    this.query?.cancel();
+    this.query = undefined;
+    const store = this.store;
+    if (!store || !isFiltering(filter)) return;
+    const generation = this.snapshotGeneration;
+    const query = new QueryScan(queryId, filter, this.scanSource(store, sessionId), (progress) => {
+      if (this.query !== query || generation !== this.snapshotGeneration) return;
+      this.postProgress(sessionId, queryId, progress);
+    });
+    this.query = query;
+    // Say at once that the scan started (0 matches so far), then as it goes.
+    this.postProgress(sessionId, queryId, query.progress());
+    query.kick();
+  }
+
+  private postProgress(sessionId: string, queryId: number, progress: ScanProgress): void {
+    if (!this.ready || this.disposed) return;
+    this.post({ type: 'queryProgress', seq: 0, sessionId, queryId, ...progress });
+  }
+
+  /** The shown session's events, from memory when the store still holds them, else from the journal. */
+  private scanSource(store: MonitorStore, sessionId: string): ScanSource {
+    return {
+      eventCount: () => store.get(sessionId)?.eventCount ?? 0,
+      read: async (from, to) =>
+        store.memoryEvents(sessionId, from, to) ?? (await store.readEvents(sessionId, from, to)),
+    };
   }
 
   dispose(): void {
     this.disposed = true;
     this.ready = false;
     this.clearTimer();
+    this.query?.cancel();
     this.storeSubscription?.dispose();
     this.hubSubscription.dispose();
     this.reviewSubscription?.dispose();
@@ -181,7 +260,11 @@ export class MonitorConnection {
     if (!this.ready) return;
     switch (change.type) {
       case 'events':
-        if (change.sessionId === this.shownId) this.shownTouched = true;
+        if (change.sessionId === this.shownId) {
+          this.shownTouched = true;
+          // A filter also covers the events that arrive while it is shown.
+          this.query?.kick();
+        }
         this.sessionsTouched = true;
         break;
       case 'session':
@@ -219,14 +302,15 @@ export class MonitorConnection {
     if (store && this.shownId !== null && this.shownTouched) {
       const session = store.get(this.shownId);
       if (session) {
-        const events = store.memoryEvents(this.shownId, this.sentEvents, session.eventCount);
+        const firstIndex = Math.max(this.sentEvents, session.eventCount - DELTA_MAX_EVENTS);
+        const events = store.memoryEvents(this.shownId, firstIndex, session.eventCount);
         if (!events) {
           // The webview fell further behind than memory keeps: start it over from a snapshot.
           this.sendSnapshot();
           return;
         }
-        this.sentEvents += events.length;
-        this.post({ type: 'delta', seq: 0, sessionId: this.shownId, session, events });
+        this.sentEvents = firstIndex + events.length;
+        this.post({ type: 'delta', seq: 0, sessionId: this.shownId, session, firstIndex, events });
       }
     }
     if (store && this.sessionsTouched) {
@@ -244,35 +328,42 @@ export class MonitorConnection {
   private sendSnapshot(): void {
     if (!this.ready || this.disposed) return;
     this.clearTimer();
+    // A snapshot starts the page over: its filter, if any, is sent again as a new query.
+    this.query?.cancel();
+    this.query = undefined;
     const store = this.store;
     this.shownId = this.shownSessionId();
     const session = store && this.shownId !== null ? (store.get(this.shownId) ?? null) : null;
     const generation = ++this.snapshotGeneration;
-    const inMemory = store && session ? store.memoryEvents(session.id, 0, session.eventCount) : [];
-    if (inMemory) return this.postSnapshot(inMemory);
+    const count = session?.eventCount ?? 0;
+    const firstIndex = Math.max(0, count - SNAPSHOT_MAX_EVENTS);
+    const inMemory = store && session ? store.memoryEvents(session.id, firstIndex, count) : [];
+    if (inMemory) return this.postSnapshot(firstIndex, inMemory);
     this.snapshotPending = true;
-    store!.readEvents(session!.id, 0, session!.eventCount).then(
+    store!.readEvents(session!.id, firstIndex, count).then(
       (events) => {
         if (generation !== this.snapshotGeneration) return;
         this.snapshotPending = false;
-        this.postSnapshot(events);
+        this.postSnapshot(firstIndex, events);
       },
       (error: unknown) => {
         if (generation !== this.snapshotGeneration) return;
         this.snapshotPending = false;
         this.options.log.error(`monitor: could not read the session's events: ${(error as Error).message}`);
-        this.postSnapshot([]);
+        this.postSnapshot(count, []);
       },
     );
   }
 
-  private postSnapshot(events: EventEnvelope[]): void {
+  private postSnapshot(firstIndex: number, page: EventEnvelope[]): void {
     if (!this.ready || this.disposed) return;
     this.snapshotPending = false;
     const store = this.store;
     // The summary as of now: events that arrived during a disk read follow as a delta.
     const session = store && this.shownId !== null ? (store.get(this.shownId) ?? null) : null;
-    this.sentEvents = events.length;
+    const events = newestWithin(page, SNAPSHOT_MAX_BYTES);
+    firstIndex += page.length - events.length;
+    this.sentEvents = firstIndex + events.length;
     const sessions = store ? this.recentSessions(store) : [];
     const activeSessionId = store ? store.activeSessionId() : null;
     this.sessionsSignature = sessionsSignature(sessions, activeSessionId);
@@ -282,6 +373,7 @@ export class MonitorConnection {
       seq: 0,
       session,
       events,
+      firstIndex,
       sessions,
       activeSessionId,
       pinnedSessionId: this.pinned,
@@ -303,6 +395,16 @@ export class MonitorConnection {
     this.seq++;
     this.options.post({ ...message, seq: this.seq });
   }
+}
+
+/** The newest events whose JSON fits in `maxBytes` (all of them, usually). */
+function newestWithin(events: EventEnvelope[], maxBytes: number): EventEnvelope[] {
+  let bytes = 0;
+  for (let i = events.length - 1; i >= 0; i--) {
+    bytes += JSON.stringify(events[i]).length;
+    if (bytes > maxBytes) return events.slice(i + 1);
+  }
+  return events;
 }
 
 /**

@@ -23,6 +23,7 @@ import { extension } from './figures/extension.mjs';
 import { history } from './figures/history.mjs';
 import { feed } from './figures/feed.mjs';
 import { durability } from './figures/durability.mjs';
+import { monitorHistory } from './figures/monitor-history.mjs';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -39,6 +40,7 @@ const FIGURES = {
   history: { run: history, build: false, limitS: 900 },
   feed: { run: feed, build: true, limitS: 900 },
   durability: { run: durability, build: true, limitS: 900 },
+  monitor1m: { run: monitorHistory, build: true, limitS: 900 },
 };
 
 const { values } = parseArgs({

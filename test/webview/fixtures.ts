@@ -118,6 +118,7 @@ export function snapshot(
     seq,
     session: s,
     events,
+    firstIndex: 0,
     sessions: s
       ? [s, session({ id: 'do_20261125_190000_00ff00ff', state: 'completed', task: 'Fix the flaky login test' })]
       : [],
@@ -128,8 +129,14 @@ export function snapshot(
   };
 }
 
-export function delta(seq: number, s: SessionSummary, events: EventEnvelope[]): HostToWebview {
-  return { type: 'delta', seq, sessionId: s.id, session: s, events };
+/** A delta; its events' indexes default to seq - 1 (the fixtures number events from seq 1, no gaps). */
+export function delta(
+  seq: number,
+  s: SessionSummary,
+  events: EventEnvelope[],
+  firstIndex = (events[0]?.seq ?? 1) - 1,
+): HostToWebview {
+  return { type: 'delta', seq, sessionId: s.id, session: s, firstIndex, events };
 }
 
 const ESC = '\u001b';

@@ -9,7 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { SessionStore } from '../../src/hub/store';
 import type { HostToWebview, WebviewToHost } from '../../src/protocol/webview';
+import { MonitorConnection } from '../../src/vscode/monitor-connection';
+import { hubStatus } from './fixtures';
 import { renderWebviewHtml } from '../../src/vscode/webview-html';
 import { DARK_THEME, HIGH_CONTRAST_THEME, LIGHT_THEME, themeCss } from './themes';
 
@@ -40,7 +43,11 @@ const PRELUDE = `
     if (acquired) throw new Error('acquireVsCodeApi called twice');
     acquired = true;
     return {
-      postMessage: (message) => window.__posted.push(JSON.parse(JSON.stringify(message))),
+      postMessage: (message) => {
+        window.__posted.push(JSON.parse(JSON.stringify(message)));
+        // With a host attached (MonitorPage.withHost), the message also goes to a real MonitorConnection.
+        if (window.__toHost) window.__toHost(JSON.parse(JSON.stringify(message)));
+      },
       getState: () => JSON.parse(sessionStorage.getItem(key) || 'null'),
       setState: (state) => { window.__stateWrites++; sessionStorage.setItem(key, JSON.stringify(state)); return state; },
     };
@@ -119,12 +126,30 @@ export class MonitorTestServer {
 
 /** A Monitor page in a browser context, with the host's side of the conversation. */
 export class MonitorPage {
+  /** With `withHost`: the real host side the page talks to, and every message it sent the page. */
+  connection: MonitorConnection | undefined;
+  readonly hostSent: HostToWebview[] = [];
+
   constructor(readonly page: Page) {}
+
+  /**
+   * The page talking to the extension's real host side (MonitorConnection) over a real
+   * SessionStore: what the page posts goes to the connection, what the connection posts is
+   * delivered to the page in order, as VS Code does. For paging and filters, which need answers.
+   */
+  static async withHost(
+    browser: Browser,
+    server: MonitorTestServer,
+    store: SessionStore,
+    options: { theme?: ThemeName; width?: number; height?: number } = {},
+  ): Promise<MonitorPage> {
+    return MonitorPage.open(browser, server, { ...options, store });
+  }
 
   static async open(
     browser: Browser,
     server: MonitorTestServer,
-    options: { theme?: ThemeName; width?: number; height?: number } = {},
+    options: { theme?: ThemeName; width?: number; height?: number; store?: SessionStore } = {},
   ): Promise<MonitorPage> {
     const context = await browser.newContext({
       viewport: { width: options.width ?? 400, height: options.height ?? 800 },
@@ -132,12 +157,31 @@ export class MonitorPage {
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const monitor = new MonitorPage(page);
+    if (options.store) {
+      let delivery = Promise.resolve();
+      const connection = new MonitorConnection(
+        { status: () => hubStatus(), onStatusChange: () => ({ dispose: () => undefined }) },
+        {
+          post: (message) => {
+            monitor.hostSent.push(message);
+            delivery = delivery.then(() => monitor.send(message)).catch(() => undefined /* the page closed */);
+          },
+          runCommand: () => undefined,
+          copy: () => undefined,
+          log: { info: () => undefined, warn: (m) => console.warn(`      host: ${m}`), error: (m) => console.error(m) },
+        },
+      );
+      connection.attachStore(options.store);
+      monitor.connection = connection;
+      await page.exposeFunction('__toHost', (message: unknown) => connection.receive(message));
+    }
     await page.goto(`${server.origin}/?theme=${options.theme ?? 'light'}`);
     await monitor.waitForPosted((m) => m.type === 'ready');
     return monitor;
   }
 
   async close(): Promise<void> {
+    this.connection?.dispose();
     await this.page.context().close();
   }
 

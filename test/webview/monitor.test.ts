@@ -5,7 +5,8 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../harness/browser.mjs';
-import type { WebviewToHost } from '../../src/protocol/webview';
+import { SessionStore } from '../../src/hub/store';
+import type { HostToWebview, WebviewToHost } from '../../src/protocol/webview';
 import type { HubStatus } from '../../src/protocol/session';
 import { SESSION_ID, delta, event, hubStatus, logEvents, realisticRun, session, snapshot } from './fixtures';
 import { MonitorPage, MonitorTestServer, buildProductionBundle } from './monitor-page';
@@ -46,6 +47,14 @@ describe('Monitor webview (Chromium, production bundle)', function () {
   });
 
   const m = () => monitor!;
+
+  /** Replace the page with one that talks to a real host side over `store` (paging and filters need answers). */
+  async function withHost(store: SessionStore): Promise<MonitorPage> {
+    await monitor?.close();
+    monitor = await MonitorPage.withHost(browser, server, store);
+    await monitor.page.locator('.event-row').first().waitFor();
+    return monitor;
+  }
 
   it('says ready (with no pin) on load, then shows a snapshot and appends deltas', async () => {
     const ready = (await m().posted()).find((x) => x.type === 'ready');
@@ -95,6 +104,7 @@ describe('Monitor webview (Chromium, production bundle)', function () {
       seq: 2,
       sessionId: other.id,
       session: other,
+      firstIndex: 49,
       events: [event(50, 'log', { message: 'not mine' }, other.id)],
     });
     await m()
@@ -104,30 +114,46 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     assert.equal(await m().page.locator('.event-row', { hasText: 'not mine' }).count(), 0);
   });
 
-  it('filters by kind and by text search', async () => {
-    const { summary, events } = realisticRun();
-    await m().send(snapshot(1, summary, events));
-    const page = m().page;
-    await page.locator('.event-row[data-seq="10"]').waitFor();
-    await page.selectOption('#kind-filter', 'skill:*');
-    await page.waitForFunction(() => document.querySelectorAll('.event-row').length === 3);
-    assert.deepEqual(await m().renderedSeqs(), [2, 4, 6]);
-    await page.selectOption('#kind-filter', 'file:changed');
-    await page.waitForFunction(() => document.querySelectorAll('.event-row').length === 2);
-    assert.deepEqual(await m().renderedSeqs(), [7, 8]);
+  it('filters by kind and by text search, on the host, with a match count', async () => {
+    const store = new SessionStore();
+    try {
+      store.ingest('native', realisticRun().events);
+      const page = (await withHost(store)).page;
+      await page.locator('.event-row[data-seq="10"]').waitFor();
+      await page.selectOption('#kind-filter', 'skill:*');
+      await page.locator('.query-status', { hasText: /^3 matches$/ }).waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('.event-row[data-seq]').length === 3);
+      assert.deepEqual(await m().renderedSeqs(), [2, 4, 6]);
+      await page.selectOption('#kind-filter', 'file:changed');
+      await page.waitForFunction(() => document.querySelectorAll('.event-row[data-seq]').length === 2);
+      assert.deepEqual(await m().renderedSeqs(), [7, 8]);
 
-    await page.selectOption('#kind-filter', '');
-    await page.fill('input[type=search]', 'toggle');
-    await page.waitForFunction(() => document.querySelectorAll('.event-row').length === 3);
-    assert.deepEqual(await m().renderedSeqs(), [1, 7, 9]);
-    // New events that match are appended to the filtered view; others are not.
-    await m().send(
-      delta(2, summary, [event(11, 'log', { message: 'toggle wired up' }), event(12, 'log', { message: 'unrelated' })]),
-    );
-    await page.locator('.event-row[data-seq="11"]').waitFor();
-    assert.deepEqual(await m().renderedSeqs(), [1, 7, 9, 11]);
-    await page.fill('input[type=search]', 'no such text anywhere');
-    await page.locator('.event-empty', { hasText: 'No events match the filter.' }).waitFor();
+      await page.selectOption('#kind-filter', '');
+      await page.fill('input[type=search]', 'toggle');
+      await page.waitForFunction(() => document.querySelectorAll('.event-row[data-seq]').length === 3);
+      assert.deepEqual(await m().renderedSeqs(), [1, 7, 9]);
+      // New events that match join the filtered view; others do not.
+      store.ingest('native', [
+        event(11, 'log', { message: 'toggle wired up' }),
+        event(12, 'log', { message: 'unrelated' }),
+      ]);
+      await page.locator('.event-row[data-seq="11"]').waitFor();
+      assert.deepEqual(await m().renderedSeqs(), [1, 7, 9, 11]);
+      await page.locator('.query-status', { hasText: /^4 matches$/ }).waitFor();
+      // Each change of the filter was a new query; the host stopped the previous ones.
+      const queries = (await m().posted()).filter((x) => x.type === 'query');
+      assert.deepEqual(
+        queries.map(
+          (q) => (q as { kindFilter: string; search: string }).kindFilter + '|' + (q as { search: string }).search,
+        ),
+        ['skill:*|', 'file:changed|', '|', '|toggle'],
+      );
+      await page.fill('input[type=search]', 'no such text anywhere');
+      await page.locator('.event-empty', { hasText: 'No events match the filter.' }).waitFor();
+      await page.locator('.query-status', { hasText: /^0 matches$/ }).waitFor();
+    } finally {
+      store.dispose();
+    }
   });
 
   it('follows the tail, pauses when scrolled up, counts new events and resumes on request', async () => {
@@ -423,52 +449,83 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     await page.locator('footer', { hasText: '1 client' }).waitFor();
   });
 
-  it('renders a 100k-event session and scrolls to its end with a small DOM', async () => {
-    const page = m().page;
-    // Generated in the page: the point is the webview's work, not shipping 100k events over CDP.
-    await page.evaluate(
-      ({ base, id }) => {
-        const start = Date.parse('2026-11-25T20:30:00.000Z');
-        const events = [];
-        for (let seq = 1; seq <= 100_000; seq++) {
-          events.push({
-            sessionId: id,
-            seq,
-            ts: new Date(start + seq * 10).toISOString(),
-            kind: seq % 10 === 0 ? 'skill:started' : 'log',
-            data: seq % 10 === 0 ? { skillName: `s${seq}` } : { message: `line ${seq}` },
-          });
-        }
-        window.postMessage({ ...base, events }, '*');
-      },
-      {
-        base: snapshot(1, session({ lastSeq: 100_000, eventCount: 100_000 }), []) as Record<string, unknown>,
-        id: SESSION_ID,
-      },
-    );
-    await page.locator('.event-row[data-seq="100000"]').waitFor();
-    assert.ok((await page.locator('.event-row').count()) < 200, 'windowed while following the tail');
+  it('opens a 100k-event session from its latest page, reads other rows as it scrolls, with a small DOM', async () => {
+    const store = new SessionStore();
+    try {
+      const events = [];
+      for (let seq = 1; seq <= 100_000; seq++)
+        events.push(
+          seq % 10 === 0
+            ? // A kind no family knows: 10,000 of them leave the summary small (skills would list each one).
+              event(seq, 'bench:marker', { message: `s${seq}` })
+            : event(seq, 'log', { message: `line ${seq}` }),
+        );
+      store.ingest('native', events);
+      const page = (await withHost(store)).page;
+      const snap = m().hostSent.find((x): x is Extract<HostToWebview, { type: 'snapshot' }> => x.type === 'snapshot')!;
+      assert.equal(snap.events.length, 1000, 'the snapshot carries the latest page only');
+      assert.equal(snap.firstIndex, 99_000);
+      assert.ok(JSON.stringify(snap).length < 1024 * 1024, 'under 1 MB');
+      await page.locator('.event-row[data-seq="100000"]').waitFor();
+      assert.ok((await page.locator('.event-row').count()) < 200, 'windowed while following the tail');
 
-    await page.focus('.event-scroll');
-    await page.keyboard.press('Home');
-    await page.locator('.event-row[data-seq="1"]').waitFor();
-    assert.ok((await page.locator('.event-row').count()) < 200, 'windowed at the top');
-    assert.equal(await page.locator('.event-row[data-seq="100000"]').count(), 0);
+      // The middle: rows not held show as loading until the host's answer arrives.
+      await page.$eval('.event-scroll', (el) => {
+        el.scrollTop = 50_000 * 22;
+      });
+      await page.locator('.event-row[data-seq="50001"]', { hasText: 'line 50001' }).waitFor();
+      assert.equal(await page.locator('.event-row.loading').count(), 0, 'every row in view arrived');
+      const asked = (await m().posted()).filter((x) => x.type === 'rows');
+      assert.ok(asked.length >= 1 && asked.length <= 4, `${asked.length} row requests for one jump`);
 
-    await page.keyboard.press('End');
-    await page
-      .locator('.event-row[data-seq="100000"]', { hasText: 'line 99999' })
-      .or(page.locator('.event-row[data-seq="100000"]', { hasText: 's100000' }))
-      .waitFor();
-    assert.ok((await m().visibleSeqs()).includes(100_000));
-    assert.ok((await page.locator('.event-row').count()) < 200, 'windowed at the end');
+      await page.focus('.event-scroll');
+      await page.keyboard.press('Home');
+      await page.locator('.event-row[data-seq="1"]', { hasText: 'line 1' }).waitFor();
+      assert.ok((await page.locator('.event-row').count()) < 200, 'windowed at the top');
+      assert.equal(await page.locator('.event-row[data-seq="100000"]').count(), 0);
 
-    // Filtering 100k events and appending to them still works.
-    await page.selectOption('#kind-filter', 'skill:started');
-    await page.locator('.event-row[data-seq="100000"]', { hasText: 's100000' }).waitFor();
-    await m().send(delta(2, session(), [event(100_001, 'skill:started', { skillName: 'final' })]));
-    await page.locator('.event-row[data-seq="100001"]', { hasText: 'final' }).waitFor();
-    assert.ok((await page.locator('.event-row').count()) < 200);
+      await page.keyboard.press('End');
+      await page.locator('.event-row[data-seq="100000"]', { hasText: 's100000' }).waitFor();
+      assert.ok((await m().visibleSeqs()).includes(100_000));
+      assert.ok((await page.locator('.event-row').count()) < 200, 'windowed at the end');
+
+      // Filtering 100k events (on the host) and appending to them still works.
+      await page.selectOption('#kind-filter', 'bench:marker');
+      await page.locator('.query-status', { hasText: /^10,000 matches$/ }).waitFor();
+      await page.locator('.event-row[data-seq="100000"]', { hasText: 's100000' }).waitFor();
+      store.ingest('native', [event(100_001, 'bench:marker', { message: 'final' })]);
+      await page.locator('.event-row[data-seq="100001"]', { hasText: 'final' }).waitFor();
+      assert.ok((await page.locator('.event-row').count()) < 200);
+    } finally {
+      store.dispose();
+    }
+  });
+
+  it('keyboard selection and event details work across pages the webview did not have', async () => {
+    const store = new SessionStore();
+    try {
+      store.ingest('native', logEvents(1, 5000));
+      const page = (await withHost(store)).page;
+      await page.locator('.event-row[data-seq="5000"]').waitFor();
+      await page.focus('.event-scroll');
+      // Home selects the first row, which was not in the snapshot (it held 4001-5000): it is read.
+      await page.keyboard.press('Home');
+      await page.keyboard.press('Enter');
+      const details = page.locator('.event-details');
+      await details.locator('pre', { hasText: '"message": "event 1"' }).waitFor();
+      await page.focus('.event-scroll');
+      await page.keyboard.press('ArrowDown');
+      await details.locator('pre', { hasText: '"message": "event 2"' }).waitFor();
+      // Page Down across a block of rows: the details follow the selection to a row read on demand.
+      for (let i = 0; i < 20; i++) await page.keyboard.press('PageDown');
+      const selected = Number(await page.locator('.event-row.selected').getAttribute('data-seq'));
+      assert.ok(selected > 250 && selected < 4001, `selected event ${selected} lies outside the snapshot`);
+      await details.locator('pre', { hasText: `"message": "event ${selected}"` }).waitFor();
+      const asked = (await m().posted()).filter((x) => x.type === 'rows');
+      assert.ok(asked.length >= 2, 'rows were read on demand');
+    } finally {
+      store.dispose();
+    }
   });
 
   it('shows event text containing HTML as literal text', async () => {
@@ -510,6 +567,22 @@ describe('Monitor webview (Chromium, production bundle)', function () {
       'the pin travels with ready',
     );
     await m().send(snapshot(1, summary, events, { pinnedSessionId: 'do_20261125_190000_00ff00ff' }));
+    // The restored filter goes to the host as a query; play the host's answer: one match, event 10.
+    const query = (await m().waitForPosted((x) => x.type === 'query')) as Extract<WebviewToHost, { type: 'query' }>;
+    assert.equal(query.kindFilter, 'log');
+    assert.equal(query.search, 'tests');
+    const progress = { sessionId: summary.id, queryId: query.queryId, matched: 1, scanned: 10, total: 10, done: true };
+    await m().send({ type: 'queryProgress', seq: 2, ...progress });
+    const rows = (await m().waitForPosted((x) => x.type === 'rows')) as Extract<WebviewToHost, { type: 'rows' }>;
+    assert.deepEqual([rows.queryId, rows.from, rows.to], [query.queryId, 0, 1]);
+    await m().send({
+      type: 'rows',
+      seq: 3,
+      sessionId: summary.id,
+      queryId: query.queryId,
+      from: 0,
+      events: [events[9]],
+    });
     await page.locator('.event-row[data-seq="10"]').waitFor();
     assert.equal(await page.inputValue('#kind-filter'), 'log');
     assert.equal(await page.inputValue('input[type=search]'), 'tests');

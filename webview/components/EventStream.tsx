@@ -1,21 +1,26 @@
 // The event stream: toolbar (kind filter, search, time mode) over the windowed list. The list
 // itself (EventListView) is imperative; this component owns its container, the follow state and
-// the "Resume following" button. Appends that change nothing else reach the list directly
-// through `appendSink`, without re-rendering the app.
+// the "Resume following" button. Appends that change nothing else, and rows the list asked the
+// host for, reach the list directly through `appendSink`, without re-rendering the app. Filters
+// run on the host over the whole session; while one runs, the toolbar shows its match count.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { EventEnvelope } from '../../src/protocol/wire';
-import type { FilteredEvents } from '../event-filter';
+import type { RowStore } from '../event-rows';
 import { EventListView, type ListData, type SelectionMove } from '../event-list-view';
+import type { QueryView } from '../monitor-model';
 import { memo } from '../memo';
 import type { TimeMode } from '../ui-state';
 import { EventDetails } from './EventDetails';
 import { Icon } from './Icon';
 
 export interface EventStreamProps {
-  events: EventEnvelope[];
-  /** Bumped by each snapshot (the events array was replaced). */
+  /** The rows shown: every event of the session, or the filter's matches. */
+  rows: RowStore;
+  /** The filter the host runs, or null when every event is shown. */
+  query: QueryView | null;
+  /** Every event of the session (its count says whether the session has any). */
+  eventCount: number;
+  /** Bumped by each snapshot (the rows were replaced). */
   generation: number;
-  filtered: FilteredEvents;
   kinds: Set<string>;
   /** Changes when a new kind appears; the filter's options are rebuilt only then. */
   kindsVersion: number;
@@ -25,7 +30,7 @@ export interface EventStreamProps {
   followTail: boolean;
   initialScrollTop: number;
   originMs: number | undefined;
-  /** The model calls `appendSink.current()` when only events were appended. */
+  /** The model calls `appendSink.current()` when only events were appended or rows arrived. */
   appendSink: { current: (() => void) | null };
   onKindFilter(value: string): void;
   onSearch(value: string): void;
@@ -108,6 +113,16 @@ const EventToolbar = memo(function EventToolbar(props: {
   );
 });
 
+/** "1,234 matches", "1,234 matches so far (40% searched)", or why the search stopped. */
+function queryStatus(query: QueryView, matched: number): string {
+  const count = `${matched.toLocaleString('en-US')} ${matched === 1 ? 'match' : 'matches'}`;
+  if (query.error) return `${count}; the search stopped: ${query.error}`;
+  if (!query.started) return 'Searching…';
+  if (query.done) return count;
+  const percent = query.total > 0 ? Math.floor((query.scanned / query.total) * 100) : 0;
+  return `${count} so far (${percent}% searched)`;
+}
+
 export function EventStream(props: EventStreamProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const spacer = useRef<HTMLDivElement>(null);
@@ -117,20 +132,19 @@ export function EventStream(props: EventStreamProps) {
   latest.current = props;
   const [pausedAtCount, setPausedAtCount] = useState(0);
   const [, setAppendTick] = useState(0);
-  /** The event whose details are open (index into `events`), or null. */
-  const [detailsIndex, setDetailsIndex] = useState<number | null>(null);
+  /** The row whose event's details are open, or null. */
+  const [detailsRow, setDetailsRow] = useState<number | null>(null);
   const detailsOpen = useRef(false);
-  detailsOpen.current = detailsIndex !== null;
+  detailsOpen.current = detailsRow !== null;
+  const detailsWaiting = useRef(false);
 
-  const filter = { kindFilter: props.kindFilter, search: props.search };
-  const rowCount = props.filtered.update(props.events, props.generation, filter);
-  const listData = (p: EventStreamProps, count: number): ListData => ({
-    events: p.events,
-    filtered: p.filtered,
-    rowCount: count,
+  const rowCount = props.rows.count;
+  const listData = (p: EventStreamProps): ListData => ({
+    rows: p.rows,
+    rowCount: p.rows.count,
     timeMode: p.timeMode,
     originMs: p.originMs,
-    dataKey: `${p.generation}|${p.kindFilter}|${p.search.trim()}|${p.timeMode}|${p.originMs}`,
+    dataKey: `${p.generation}|${p.query?.id ?? 0}|${p.timeMode}|${p.originMs}`,
   });
 
   useLayoutEffect(() => {
@@ -140,18 +154,15 @@ export function EventStream(props: EventStreamProps) {
       windowEl.current!,
       {
         followChanged: (follow) => {
-          if (!follow)
-            setPausedAtCount(
-              latest.current.filtered.update(latest.current.events, latest.current.generation, latest.current),
-            );
+          if (!follow) setPausedAtCount(latest.current.rows.count);
           latest.current.onFollowTail(follow);
         },
         scrollSettled: (top) => latest.current.onScrollSettled(top),
         // Open details follow the selection, so the arrow keys step through events.
-        selectionChanged: (index) => {
-          if (detailsOpen.current && index !== undefined) setDetailsIndex(index);
+        selectionChanged: (row) => {
+          if (detailsOpen.current && row !== undefined) setDetailsRow(row);
         },
-        rowClicked: (index) => setDetailsIndex(index),
+        rowClicked: (row) => setDetailsRow(row),
       },
       props.initialScrollTop,
     );
@@ -161,17 +172,17 @@ export function EventStream(props: EventStreamProps) {
 
   // Every render: hand the list its data (it re-windows; unchanged rows keep their nodes).
   useLayoutEffect(() => {
-    view.current!.update(listData(props, rowCount), props.followTail);
+    view.current!.update(listData(props), props.followTail);
   });
 
-  // Appends that changed nothing else: update the list directly, re-render only for the counter.
+  // Appends and arriving rows that changed nothing else: update the list directly, re-render
+  // only for the counter, the empty-list text, or details waiting for their event.
   useLayoutEffect(() => {
     props.appendSink.current = () => {
       const p = latest.current;
-      const count = p.filtered.update(p.events, p.generation, p);
-      view.current!.update(listData(p, count), p.followTail);
-      // The "N new" counter and the empty-list text are the only things outside the list that move.
-      if (!p.followTail || count <= 1) setAppendTick((t) => t + 1);
+      const count = p.rows.count;
+      view.current!.update(listData(p), p.followTail);
+      if (!p.followTail || count <= 1 || detailsWaiting.current) setAppendTick((t) => t + 1);
     };
     return () => {
       props.appendSink.current = null;
@@ -179,12 +190,12 @@ export function EventStream(props: EventStreamProps) {
   }, [props.appendSink]);
 
   // "N new" counts rows added since the pause under the current filter, so restart it with the filter.
-  useEffect(() => setPausedAtCount(rowCount), [props.kindFilter, props.search, props.generation]);
-  // A snapshot replaces the events: an index into the old array means nothing now.
-  useEffect(() => setDetailsIndex(null), [props.generation]);
+  useEffect(() => setPausedAtCount(rowCount), [props.query?.id, props.generation]);
+  // A snapshot or another filter renumbers the rows: a row number means nothing now.
+  useEffect(() => setDetailsRow(null), [props.generation, props.query?.id]);
 
   const closeDetails = () => {
-    setDetailsIndex(null);
+    setDetailsRow(null);
     scroller.current?.focus({ preventScroll: true });
   };
 
@@ -209,16 +220,19 @@ export function EventStream(props: EventStreamProps) {
       list.moveSelection('first');
     } else if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      if (list.selectedEventIndex() === undefined) list.moveSelection('up');
-      const index = list.selectedEventIndex();
-      if (index !== undefined) setDetailsIndex(index);
+      if (list.selectedRow() === undefined) list.moveSelection('up');
+      const row = list.selectedRow();
+      if (row !== undefined) setDetailsRow(row);
     } else if (e.key === 'Escape') {
-      if (detailsIndex !== null) setDetailsIndex(null);
+      if (detailsRow !== null) setDetailsRow(null);
       else list.clearSelection();
     }
   };
 
   const newSincePause = Math.max(0, rowCount - pausedAtCount);
+  const detailsEvent = detailsRow !== null ? props.rows.get(detailsRow) : undefined;
+  detailsWaiting.current = detailsRow !== null && detailsEvent === undefined;
+  const query = props.query;
   return (
     <section class="event-stream" aria-label="Events">
       <EventToolbar
@@ -231,6 +245,11 @@ export function EventStream(props: EventStreamProps) {
         onSearch={props.onSearch}
         onTimeMode={props.onTimeMode}
       />
+      {query && (
+        <p class="muted query-status" role="status" aria-live="polite">
+          {queryStatus(query, rowCount)}
+        </p>
+      )}
       {/* The viewport has its size from the layout, the scroller fills it absolutely: that makes the
           scroller a relayout boundary, so an append lays out the list, not the whole page. */}
       <div class="event-viewport">
@@ -248,7 +267,13 @@ export function EventStream(props: EventStreamProps) {
           </div>
         </div>
         {rowCount === 0 && (
-          <p class="muted event-empty">{props.events.length ? 'No events match the filter.' : 'No events yet.'}</p>
+          <p class="muted event-empty">
+            {props.eventCount === 0
+              ? 'No events yet.'
+              : query && !query.done
+                ? 'Searching…'
+                : 'No events match the filter.'}
+          </p>
         )}
       </div>
       {!props.followTail && (
@@ -256,9 +281,7 @@ export function EventStream(props: EventStreamProps) {
           <Icon name="arrow-down" /> Resume following{newSincePause > 0 ? ` (${newSincePause} new)` : ''}
         </button>
       )}
-      {detailsIndex !== null && props.events[detailsIndex] && (
-        <EventDetails event={props.events[detailsIndex]} onClose={closeDetails} onCopy={props.onCopy} />
-      )}
+      {detailsEvent && <EventDetails event={detailsEvent} onClose={closeDetails} onCopy={props.onCopy} />}
     </section>
   );
 }

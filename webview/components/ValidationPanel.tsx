@@ -34,7 +34,7 @@ function checkDuration(check: ValidationCheck): string {
   return '';
 }
 
-const EMPTY_OUTPUT: CheckOutput = { lines: [], stderrLines: 0 };
+const EMPTY_OUTPUT: CheckOutput = { lines: [], stderr: [], stderrLines: 0 };
 
 function lineText(output: CheckOutput): string {
   const count = output.lines.length;
@@ -53,11 +53,7 @@ function CheckOutputBox(props: { model: MonitorModel; run: number; name: string;
     const output = () => model.validationOutput.runs[run] ?? EMPTY_OUTPUT;
     const source = {
       count: () => output().lines.length,
-      line: (i: number) => {
-        const event = model.events[output().lines[i]];
-        const line = event?.data.line;
-        return { text: typeof line === 'string' ? line : '', stderr: event?.data.stream === 'stderr' };
-      },
+      line: (i: number) => ({ text: output().lines[i] ?? '', stderr: output().stderr[i] === true }),
     };
     const outputView = new OutputView(box.current!, source, setFollowing);
     view.current = outputView;
@@ -96,7 +92,7 @@ function CheckOutputBox(props: { model: MonitorModel; run: number; name: string;
             type="button"
             class="icon-button"
             disabled={lineCount === 0 && output.lines.length === 0}
-            onClick={() => props.copy(outputText(model.events, model.validationOutput.runs[run] ?? EMPTY_OUTPUT))}
+            onClick={() => props.copy(outputText(model.validationOutput.runs[run] ?? EMPTY_OUTPUT))}
           >
             <Icon name="copy" /> Copy output
           </button>

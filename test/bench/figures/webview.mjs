@@ -18,7 +18,7 @@ export async function webview(ctx) {
   return [
     {
       key: 'webview.firstRender',
-      label: 'webview first render, 100k-event snapshot',
+      label: 'webview first render, 1M-event session (latest 1k sent)',
       unit: 'ms',
       stats: first,
       budget: { op: '<=', value: 50 },

@@ -1,7 +1,8 @@
 // The Monitor webview's production bundle (dist/webview/main.js) in Debian's Chromium, inside the
 // page the extension builds (src/vscode/webview-html.ts, same CSP), with a stand-in
 // acquireVsCodeApi. The host's messages are delivered with window.postMessage, as VS Code does.
-// Per run (a fresh browser context): first render of a 100k-event snapshot, then single-event
+// Per run (a fresh browser context): first render of a 1M-event session's snapshot (its latest
+// 1,000 events, as the host sends it), then single-event
 // appends one frame apart, then a burst of appends. Prints {runs: [{firstRenderMs, appendP50Ms,
 // appendP99Ms, appendWithLayoutP50Ms, appendWithLayoutP99Ms, burstPerAppendMs, ...}]}.
 //
@@ -32,7 +33,9 @@ import { envelope } from '../lib/events.mjs';
 
 const [repoRoot, runsArg] = process.argv.slice(2);
 const RUNS = Number(runsArg ?? 5);
-const SNAPSHOT_EVENTS = 100_000;
+/** The session the Monitor opens has this many events; its snapshot carries the latest page. */
+const SESSION_EVENTS = 1_000_000;
+const SNAPSHOT_EVENTS = 1_000;
 const APPENDS = 200;
 const BURST = 1_000;
 const SESSION = 'do_20260101_120000_bench0001';
@@ -150,6 +153,8 @@ async function measureFirstRender({ eventsJson, session, hub }) {
     seq: 0,
     session,
     events,
+    // Event index = seq - 1 in these sessions.
+    firstIndex: events[0].seq - 1,
     sessions: [session],
     activeSessionId: session.id,
     pinnedSessionId: null,
@@ -193,6 +198,7 @@ async function measureAppends({ firstSeq, count, session, sample, outputLines = 
       seq: k + 1,
       sessionId: session.id,
       session: { ...session, lastSeq: seq, eventCount: seq },
+      firstIndex: seq - 1,
       events: [event],
     };
     const cost = await new Promise((resolve) => {
@@ -236,6 +242,7 @@ async function measureBurst({ firstSeq, firstMessageSeq, count, session, sample 
         seq: firstMessageSeq + k,
         sessionId: session.id,
         session: { ...session, lastSeq: seq, eventCount: seq },
+        firstIndex: seq - 1,
         events: [{ ...sample, seq }],
       },
       '*',
@@ -287,7 +294,9 @@ const sortedPercentile = (sorted, p) =>
 const server = await startServer();
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 try {
-  const events = Array.from({ length: SNAPSHOT_EVENTS }, (_, i) => envelope(SESSION, i + 1));
+  const events = Array.from({ length: SNAPSHOT_EVENTS }, (_, i) =>
+    envelope(SESSION, SESSION_EVENTS - SNAPSHOT_EVENTS + i + 1),
+  );
   const eventsJson = JSON.stringify(events);
   const hub = { url: 'ws://127.0.0.1:41234', state: 'running', clients: 2, legacy: { state: 'listening', port: 8000 } };
   const sample = envelope(SESSION, 1_000_002); // a log line
@@ -319,18 +328,18 @@ try {
       page.setDefaultTimeout(30_000);
       await page.goto(server.origin);
       await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'), null, { timeout: 15_000 });
-      const first = await page.evaluate(measureFirstRender, { eventsJson, session: summary(SNAPSHOT_EVENTS), hub });
+      const first = await page.evaluate(measureFirstRender, { eventsJson, session: summary(SESSION_EVENTS), hub });
       const appends = await page.evaluate(measureAppends, {
-        firstSeq: SNAPSHOT_EVENTS + 1,
+        firstSeq: SESSION_EVENTS + 1,
         count: APPENDS,
-        session: summary(SNAPSHOT_EVENTS),
+        session: summary(SESSION_EVENTS),
         sample,
       });
       const burstPerAppendMs = await page.evaluate(measureBurst, {
-        firstSeq: SNAPSHOT_EVENTS + APPENDS + 1,
+        firstSeq: SESSION_EVENTS + APPENDS + 1,
         firstMessageSeq: APPENDS + 1,
         count: BURST,
-        session: summary(SNAPSHOT_EVENTS),
+        session: summary(SESSION_EVENTS),
         sample,
       });
       // Validation output: a running check with 10k lines, then one more line per frame. The line
