@@ -26,17 +26,23 @@ export const DecisionId = z.string().min(1).max(200);
 export const OptionId = z.string().min(1).max(100);
 export const InstructionText = z.string().min(1).max(MAX_INSTRUCTION_CHARS);
 
+/** The rules of a session id and an event kind, shared with the journal's quick envelope check. */
+export const SESSION_ID_PATTERN = /^[\w.:@-]+$/;
+export const MAX_SESSION_ID_CHARS = 200;
+export const EVENT_KIND_PATTERN = /^[\w.:-]+$/;
+export const MAX_EVENT_KIND_CHARS = 100;
+
 export const SessionId = z
   .string()
   .min(1)
-  .max(200)
-  .regex(/^[\w.:@-]+$/, 'letters, digits and . _ : @ - only');
+  .max(MAX_SESSION_ID_CHARS)
+  .regex(SESSION_ID_PATTERN, 'letters, digits and . _ : @ - only');
 export const IsoTimestamp = z.iso.datetime({ offset: true, local: true });
 export const EventKind = z
   .string()
   .min(1)
-  .max(100)
-  .regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only');
+  .max(MAX_EVENT_KIND_CHARS)
+  .regex(EVENT_KIND_PATTERN, 'letters, digits and . _ : - only');
 
 export const EventEnvelope = z.object({
   sessionId: SessionId,
