@@ -116,13 +116,101 @@ export class Workbench {
     throw new Error('The command palette did not open (F1 and Ctrl+Shift+P)');
   }
 
-  /** Run a command by its palette title, e.g. "Shannon: Do". */
+  /**
+   * Run a command by its palette title, e.g. "Shannon: Do". The palette lists the commands enabled
+   * when the text was typed, and a command whose `when` clause turns true later (the Tasks commands
+   * wait for the extension host) shows up only when the text changes: so it is typed again every
+   * 3 s until the row is there.
+   */
   async runCommand(title: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     const input = await this.openPalette();
-    await input.fill(`>${title}`);
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ state: 'visible', timeout: timeoutMs });
+    for (;;) {
+      await input.fill(`>${title}`);
+      try {
+        await row.waitFor({ state: 'visible', timeout: Math.max(500, Math.min(3_000, deadline - Date.now())) });
+        break;
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+        await input.fill('>');
+      }
+    }
     await row.click();
+  }
+
+  /**
+   * Run the folder's default build task (Tasks: Run Build Task) and wait until the status bar's
+   * running-tasks item counts it.
+   *
+   * VS Code ignores Tasks: Run Build Task and Tasks: Run Task, without a word, until its task
+   * service has looked for task terminals to reconnect to, which it does once the terminal backend
+   * (code-server's pty host) has answered. On a loaded machine that comes seconds after the
+   * workbench appears, and a command run before it does nothing (seen in CI: the Run Task picker
+   * never opened). So this first waits for the mark the workbench records at that moment, then
+   * waits until no extension is still activating (the npm task type's provider is an extension,
+   * and VS Code gives it 5 s to answer before it drops the run, again without a word), then runs
+   * the command, and runs it again only when no task is running 30 s later. Not sooner: running
+   * the task a second time while it runs asks which instance to terminate.
+   */
+  async runBuildTask(timeoutMs = 120_000): Promise<void> {
+    await this.page
+      .waitForFunction(() => performance.getEntriesByName('code/terminal/didGetPerformanceMarks').length > 0, null, {
+        timeout: 60_000,
+        polling: 250,
+      })
+      .catch(() => console.log('      the terminal backend mark did not appear within 60 s; running the task anyway'));
+    await this.page
+      .locator('.statusbar-item', { hasText: 'Activating Extensions' })
+      .first()
+      .waitFor({ state: 'hidden', timeout: 60_000 })
+      .catch(() => console.log('      extensions were still activating after 60 s; running the task anyway'));
+    const running = this.page.locator('.statusbar-item[id="status.runningTasks"]');
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      const left = () => Math.max(1_000, deadline - Date.now());
+      try {
+        await this.runCommand('Tasks: Run Build Task', left());
+        await running.waitFor({ state: 'visible', timeout: Math.min(30_000, left()) });
+        return;
+      } catch (error) {
+        const ui = await this.describeUi();
+        if (Date.now() >= deadline) {
+          throw new Error(
+            `No task was running ${timeoutMs} ms after the first Tasks: Run Build Task (${attempt} runs). ${ui}`,
+            {
+              cause: error,
+            },
+          );
+        }
+        const elapsed = Math.round((Date.now() - (deadline - timeoutMs)) / 1000);
+        const why = (error as Error).message.split('\n')[0];
+        console.log(`      Tasks: Run Build Task, run ${attempt} (${elapsed} s in), started no task: ${why}; ${ui}`);
+        await this.page.keyboard.press('Escape');
+      }
+    }
+  }
+
+  /** What the quick input, the notifications and the status bar show, for failure messages. */
+  async describeUi(): Promise<string> {
+    const texts = async (selector: string) =>
+      (
+        await this.page
+          .locator(selector)
+          .allInnerTexts()
+          .catch(() => [])
+      ).map((text) => text.replace(/\s+/g, ' ').trim());
+    const quickInput = this.page.locator('.quick-input-widget');
+    const picker = (await quickInput.isVisible().catch(() => false))
+      ? `quick input "${await quickInput.locator('input').getAttribute('placeholder')}": ${JSON.stringify(
+          await texts('.quick-input-list .monaco-list-row'),
+        )}`
+      : 'no quick input';
+    return [
+      picker,
+      `notifications: ${JSON.stringify(await texts('.notification-list-item-message'))}`,
+      `status bar: ${JSON.stringify((await texts('.statusbar-item')).filter(Boolean))}`,
+    ].join('; ');
   }
 
   /** Click the Shannon icon in the activity bar and wait for the side bar to show the container. */
