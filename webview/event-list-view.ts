@@ -15,6 +15,12 @@ const OVERSCAN = 6;
 const CHUNK = 16;
 /** How close to the end counts as "at the bottom" (half a row). */
 const BOTTOM_SLACK = ROW_HEIGHT / 2;
+/**
+ * The tallest the scrolled content gets. Browsers cap an element's height (Chromium near 33.5M
+ * px, 1.5M rows), and positions that large lose sub-pixel precision; a longer list scrolls
+ * through this height, each pixel standing for proportionally more of the list.
+ */
+export const MAX_SCROLL_PX = 8_000_000;
 
 /** The list's rows as far as they are held; `want` asks for the rest of a window. */
 export interface RowSource {
@@ -75,6 +81,7 @@ export class EventListView {
   private data: ListData | undefined;
   private follow = true;
   private height = 0;
+  /** Where the view's top is in the list (rows x ROW_HEIGHT), whatever the scroller's own scale. */
   private scrollTop = 0;
   /** Rendered rows by row number (within the current dataKey). */
   private rows = new Map<number, HTMLElement>();
@@ -84,6 +91,7 @@ export class EventListView {
   /** The tail position we last scrolled to ourselves, and whether its scroll event is still due. */
   private lastSetTop = -1;
   private selfScroll = false;
+  private selfScrollTop = 0;
   private pendingRestore: number | undefined;
   /** Last values written to the spacer and window styles; unchanged ones are not written again. */
   private spacerHeight = '';
@@ -137,6 +145,27 @@ export class EventListView {
 
   scrollToTop(): void {
     this.scroller.scrollTop = 0;
+  }
+
+  /** The list's height in list pixels, and the scroller's (capped at MAX_SCROLL_PX). */
+  private heights(): { list: number; scroller: number } {
+    const list = (this.data?.rowCount ?? 0) * ROW_HEIGHT;
+    return { list, scroller: Math.min(list, MAX_SCROLL_PX) };
+  }
+
+  /** A scroller position as a list position: the scrollable ranges map onto each other linearly. */
+  private toList(scrollerTop: number): number {
+    const { list, scroller } = this.heights();
+    if (list === scroller) return scrollerTop;
+    const range = scroller - this.height;
+    return range > 0 ? (scrollerTop * (list - this.height)) / range : 0;
+  }
+
+  private toScroller(listTop: number): number {
+    const { list, scroller } = this.heights();
+    if (list === scroller) return listTop;
+    const range = list - this.height;
+    return range > 0 ? Math.round((listTop * (scroller - this.height)) / range) : 0;
   }
 
   /** The selected row, if any. */
@@ -195,10 +224,13 @@ export class EventListView {
   /** Scroll just enough for the row to be fully in view (scrolling up pauses following, as a user's scroll does). */
   private reveal(row: number): void {
     const top = row * ROW_HEIGHT;
-    if (top < this.scrollTop) this.scroller.scrollTop = top;
-    else if (top + ROW_HEIGHT > this.scrollTop + this.height) this.scroller.scrollTop = top + ROW_HEIGHT - this.height;
+    let target: number;
+    if (top < this.scrollTop) target = top;
+    else if (top + ROW_HEIGHT > this.scrollTop + this.height) target = top + ROW_HEIGHT - this.height;
     else return;
-    this.scrollTop = this.scroller.scrollTop;
+    this.scroller.scrollTop = this.toScroller(target);
+    // The list position itself, not read back: on a scaled scroller that would be off by a fraction.
+    this.scrollTop = target;
     // Decided here, not by the scroll event: an append before it would scroll back to the tail.
     if (this.follow && !this.isAtBottom(this.scrollTop, this.height)) this.pauseFollowing();
     this.render();
@@ -228,15 +260,16 @@ export class EventListView {
   };
 
   private readonly onScroll = (): void => {
-    // The scroll we caused by following the tail: nothing to decide, and reading the position
-    // here would force an extra style and layout pass on every append.
+    // The scroll we caused by following the tail: nothing to decide.
     if (this.selfScroll) {
       this.selfScroll = false;
-      return;
+      // Unless the user scrolled elsewhere before our scroll's event came (one event for both).
+      // Layout is clean at scroll-event time, so this read costs nothing on the append path.
+      if (Math.abs(this.scroller.scrollTop - this.selfScrollTop) < 1) return;
     }
     this.lastSetTop = -1;
     const el = this.scroller;
-    this.scrollTop = el.scrollTop;
+    this.scrollTop = this.toList(el.scrollTop);
     const atBottom = this.isAtBottom(this.scrollTop, el.clientHeight);
     if (this.follow && !atBottom) {
       this.pauseFollowing();
@@ -314,9 +347,12 @@ export class EventListView {
     if (this.selected !== undefined) this.updateActiveDescendant();
     // Ask for what is shown (and the overscan) but not held; answers come back through update().
     if (this.loading.size > 0) data.rows.want(first, last);
-    const transform = `translateY(${first * ROW_HEIGHT}px)`;
+    // Rows sit where the list position puts them relative to the view's top (the same place
+    // unless the scroller is scaled).
+    const offset = first * ROW_HEIGHT - top + this.toScroller(top);
+    const transform = `translateY(${offset}px)`;
     if (this.windowTransform !== transform) this.windowEl.style.transform = this.windowTransform = transform;
-    const height = `${total}px`;
+    const height = `${Math.min(total, MAX_SCROLL_PX)}px`;
     const grew = this.spacerHeight !== height;
     if (grew) this.spacer.style.height = this.spacerHeight = height;
 
@@ -331,9 +367,14 @@ export class EventListView {
   private scrollTo(top: number): void {
     this.pendingScroll = undefined;
     this.lastSetTop = this.follow ? top : -1;
+    const scrollerTop = this.toScroller(top);
     // At 0 there may be no scroll event to swallow; a spurious one there is harmless anyway.
-    this.selfScroll = top > 0 && top !== this.scroller.scrollTop;
-    this.scroller.scrollTop = top;
+    this.selfScroll = scrollerTop > 0 && scrollerTop !== this.scroller.scrollTop;
+    this.selfScrollTop = scrollerTop;
+    // Its scroll event comes before the next frame's callbacks; a position the browser clamped
+    // sends none, and the flag must not then swallow the user's next scroll.
+    if (this.selfScroll) requestAnimationFrame(() => (this.selfScroll = false));
+    this.scroller.scrollTop = scrollerTop;
   }
 
   private createRow(data: ListData, row: number): HTMLElement {

@@ -3,7 +3,7 @@
 // others on request), the current filter's progress, the sessions list and hub status. Host
 // messages are queued and applied once per animation frame, so a burst of deltas costs one
 // render, not one per message.
-import type { HostToWebview, WebviewToHost } from '../src/protocol/webview';
+import type { HostToWebview, SessionListEntry, WebviewToHost } from '../src/protocol/webview';
 import type { HubStatus, ReviewMarks, SessionSummary } from '../src/protocol/session';
 import type { EventEnvelope } from '../src/protocol/wire';
 import { knownKinds, SUMMARY_ARRAYS } from '../src/protocol/families/index';
@@ -52,7 +52,8 @@ export class MonitorModel {
   all: RowStore;
   /** The current filter and its matches; null while every event is shown. */
   query: QueryView | null = null;
-  sessions: SessionSummary[] = [];
+  /** The picker's list: id, state and task of the recent sessions. */
+  sessions: SessionListEntry[] = [];
   activeSessionId: string | null = null;
   pinnedSessionId: string | null = null;
   hub: HubStatus | null = null;
@@ -227,7 +228,7 @@ export class MonitorModel {
       const index = this.sessions.findIndex((s) => s.id === sessionId);
       if (index < 0) return 'none';
       this.sessions = this.sessions.slice();
-      this.sessions[index] = session;
+      this.sessions[index] = { id: session.id, state: session.state, task: session.task, createdAt: session.createdAt };
       return 'full';
     }
     const previous = this.session;

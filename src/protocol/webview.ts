@@ -4,6 +4,21 @@
 import * as z from 'zod';
 import type { EventEnvelope } from './wire';
 import type { HubStatus, ReviewMarks, SessionSummary } from './session';
+
+/**
+ * What the Monitor's session picker shows of a session. The list goes to the page with every
+ * snapshot; full summaries (changes, checkpoints, skill runs...) of 50 sessions could be megabytes.
+ */
+export type SessionListEntry = Pick<SessionSummary, 'id' | 'state' | 'task' | 'createdAt'>;
+
+export function sessionListEntry(summary: SessionSummary): SessionListEntry {
+  return {
+    id: summary.id,
+    state: summary.state,
+    createdAt: summary.createdAt,
+    ...(summary.task !== undefined ? { task: summary.task } : {}),
+  };
+}
 import { DecisionId, InstructionText, OptionId, SessionId } from './wire';
 import { MAX_ROWS_PER_REQUEST } from './webview-limits';
 
@@ -27,7 +42,7 @@ export type HostToWebview =
       events: EventEnvelope[];
       firstIndex: number;
       /** Recent sessions from the journal, newest first. */
-      sessions: SessionSummary[];
+      sessions: SessionListEntry[];
       activeSessionId: string | null;
       pinnedSessionId: string | null;
       hub: HubStatus;
@@ -64,7 +79,7 @@ export type HostToWebview =
       firstIndex: number;
       events: EventEnvelope[];
     }
-  | { type: 'sessions'; seq: number; sessions: SessionSummary[]; activeSessionId: string | null }
+  | { type: 'sessions'; seq: number; sessions: SessionListEntry[]; activeSessionId: string | null }
   | { type: 'hub'; seq: number; hub: HubStatus };
 
 export const WebviewCommand = z.enum(['do', 'halt', 'resume', 'cancel', 'showTerminal', 'openLog', 'showCheckpoints']);

@@ -11,7 +11,9 @@ import {
   SNAPSHOT_MAX_BYTES,
   SNAPSHOT_MAX_EVENTS,
   WebviewToHost,
+  sessionListEntry,
   type HostToWebview,
+  type SessionListEntry,
   type WebviewCommand,
 } from '../protocol/webview';
 import type { EventEnvelope } from '../protocol/wire';
@@ -386,8 +388,11 @@ export class MonitorConnection {
     }
   }
 
-  private recentSessions(store: MonitorStore): SessionSummary[] {
-    return store.list().slice(0, this.options.maxSessions ?? DEFAULT_MAX_SESSIONS);
+  private recentSessions(store: MonitorStore): SessionListEntry[] {
+    return store
+      .list()
+      .slice(0, this.options.maxSessions ?? DEFAULT_MAX_SESSIONS)
+      .map(sessionListEntry);
   }
 
   /** Stamp the next per-webview sequence number; the webview detects gaps by it. */
@@ -411,6 +416,6 @@ function newestWithin(events: EventEnvelope[], maxBytes: number): EventEnvelope[
  * What the picker shows of the list. Sending the full list on every event would cost more than
  * the events themselves, so it goes out only when this changes.
  */
-function sessionsSignature(sessions: SessionSummary[], activeSessionId: string | null): string {
+function sessionsSignature(sessions: SessionListEntry[], activeSessionId: string | null): string {
   return JSON.stringify([activeSessionId, sessions.map((s) => [s.id, s.state, s.task ?? ''])]);
 }

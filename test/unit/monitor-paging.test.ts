@@ -119,6 +119,8 @@ describe('Monitor paging and filters on the host (real journal on disk)', functi
     assert.equal(snap.events[0].seq, 19_002);
     assert.equal(snap.events[999].kind, 'execution:completed');
     assert.ok(JSON.stringify(snap).length < 1024 * 1024, 'at most 1 MB posted to open the session');
+    // The picker's list carries what it shows, not every session's full summary.
+    assert.deepEqual(Object.keys(snap.sessions[0]).sort(), ['createdAt', 'id', 'state']);
 
     connection.receive({ type: 'rows', sessionId: SESSION, queryId: 0, from: 10_000, to: 10_250 });
     const middle = await rowsAnswer(10_000);

@@ -1,5 +1,5 @@
 // Which session the panel shows: follow the active one (default) or pin one from history.
-import type { SessionSummary } from '../../src/protocol/session';
+import type { SessionListEntry } from '../../src/protocol/webview';
 import { shortSessionLabel } from '../format';
 import { Icon } from './Icon';
 import { STATUS_LOOK } from './status';
@@ -8,7 +8,7 @@ import { memo } from '../memo';
 export const FOLLOW_ACTIVE = '';
 
 function SessionPickerView(props: {
-  sessions: SessionSummary[];
+  sessions: SessionListEntry[];
   activeSessionId: string | null;
   pinnedSessionId: string | null;
   onPin(sessionId: string | null): void;

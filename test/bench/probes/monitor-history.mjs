@@ -33,10 +33,13 @@ const quiet = { info() {}, warn() {}, error() {} };
 
 const PRELUDE = `
 (() => {
-  window.__bench = { readyAt: 0 };
+  window.__bench = { readyAt: 0, trace: [] };
+  // Each host message's arrival (type, ms since ready): printed with SHANNON_BENCH_TRACE=1.
+  window.addEventListener('message', (e) => window.__bench.trace.push([e.data.type, performance.now() - window.__bench.readyAt]));
   window.acquireVsCodeApi = () => ({
     postMessage: (message) => {
       if (message.type === 'ready') window.__bench.readyAt = performance.now();
+      window.__bench.trace.push(['sent ' + message.type, performance.now() - window.__bench.readyAt]);
       window.__toHost(message);
     },
     getState: () => null,
@@ -93,10 +96,13 @@ function waitForRows() {
   });
 }
 
-function scrollToRow(row) {
+function scrollToRow({ row, rows }) {
   const scroller = document.querySelector('.event-scroll');
   const t0 = performance.now();
-  scroller.scrollTop = row * 22;
+  // As a drag of the scroll bar does: a list this long scrolls through a scaled scroller
+  // (webview/event-list-view.ts, MAX_SCROLL_PX), whose range maps linearly onto the list's.
+  const view = scroller.clientHeight;
+  scroller.scrollTop = (row * 22 * (scroller.scrollHeight - view)) / (rows * 22 - view);
   return new Promise((resolve, reject) => {
     const check = () => {
       void document.body.offsetHeight;
@@ -189,9 +195,13 @@ try {
       },
       {
         post: (message) => {
-          if (message.type === 'snapshot') snapshotBytes = JSON.stringify(message).length;
+          // As JSON text, parsed in the page: VS Code's webview IPC also moves messages as serialized
+          // data, and playwright's own argument serialization (value by value) would cost far more.
+          const json = JSON.stringify(message);
+          if (message.type === 'snapshot') snapshotBytes = json.length;
+          trace.push([message.type, 'posted', performance.now()]);
           delivery = delivery
-            .then(() => page.evaluate((m) => window.postMessage(m, '*'), message))
+            .then(() => page.evaluate((text) => window.postMessage(JSON.parse(text), '*'), json))
             .catch(() => undefined);
         },
         runCommand() {},
@@ -200,12 +210,36 @@ try {
       },
     );
     connection.attachStore(store);
-    await page.exposeFunction('__toHost', (message) => connection.receive(message));
+    const trace = [];
+    await page.exposeFunction('__toHost', (message) => {
+      trace.push([message.type, 'received', performance.now()]);
+      connection.receive(message);
+    });
     await page.goto(server.origin);
     const openMs = await page.evaluate(waitForRows);
-    const middleMs = await page.evaluate(scrollToRow, MIDDLE);
+    const middleMs = await page.evaluate(scrollToRow, { row: MIDDLE, rows: count }).catch(async (error) => {
+      // Say where the list was and what the host saw: a swallowed scroll looks unlike a slow read.
+      const where = await page.evaluate(async () => ({
+        scrollHeight: document.querySelector('.event-scroll')?.scrollHeight,
+        clientHeight: document.querySelector('.event-scroll')?.clientHeight,
+        paused: document.querySelector('.resume-follow') !== null,
+        afterNudge: await new Promise((r) => {
+          document.querySelector('.event-scroll').scrollTop += 30;
+          setTimeout(() => r(document.querySelector('.event-row')?.getAttribute('aria-posinset')), 500);
+        }),
+        scrollTop: document.querySelector('.event-scroll')?.scrollTop,
+        loadingRows: document.querySelectorAll('.event-row.loading').length,
+        firstRow: document.querySelector('.event-row')?.getAttribute('aria-posinset'),
+      }));
+      throw new Error(`${error.message}; list ${JSON.stringify(where)}; host saw ${JSON.stringify(trace)}`);
+    });
     const found = await page.evaluate(search, NEEDLE);
     const heap = await heapMb(page);
+    if (process.env.SHANNON_BENCH_TRACE)
+      console.error(
+        JSON.stringify(await page.evaluate(() => window.__bench.trace.map(([t, ms]) => `${t}@${ms.toFixed(0)}`))),
+        JSON.stringify(trace.slice(0, 16).map(([t, what, ms]) => `${t} ${what}@${(ms - trace[0][2]).toFixed(0)}`)),
+      );
     connection.dispose();
     await context.close();
     runs.push({ openMs, snapshotBytes, middleMs, ...found, heapMb: heap, blankHeapMb });
