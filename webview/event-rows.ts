@@ -5,9 +5,9 @@
 import type { EventEnvelope } from '../src/protocol/wire';
 import { MAX_ROWS_PER_REQUEST } from '../src/protocol/webview-limits';
 
-export const BLOCK_ROWS = 250;
+export const BLOCK_ROWS = 100;
 /** At most this many blocks are held (~40,000 events; a few MB of heap). */
-export const MAX_BLOCKS = 160;
+export const MAX_BLOCKS = 400;
 /** Blocks asked for in one request (MAX_ROWS_PER_REQUEST rows). */
 const BLOCKS_PER_REQUEST = Math.max(1, Math.floor(MAX_ROWS_PER_REQUEST / BLOCK_ROWS));
 /** Requests in flight at once; more waits for an answer, and is then re-decided from where the view is. */

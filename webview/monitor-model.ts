@@ -109,8 +109,9 @@ export class MonitorModel {
 
   receive(message: HostToWebview): void {
     this.queue.push(message);
-    // A snapshot replaces everything: show it now rather than a frame later (first-render budget).
-    if (message.type === 'snapshot') {
+    // A snapshot replaces everything, and rows were asked for by a view waiting on them: show
+    // them now rather than a frame later (first-render and scroll budgets). Neither comes in floods.
+    if (message.type === 'snapshot' || message.type === 'rows') {
       this.flush();
       return;
     }

@@ -501,6 +501,72 @@ describe('Monitor webview (Chromium, production bundle)', function () {
     }
   });
 
+  it('a 2,000,000-event list scrolls through a capped scroller: the end, the middle and the start all show', async () => {
+    const total = 2_000_000;
+    const at = (index: number) => event(index + 1, 'log', { message: `line ${index + 1}` });
+    const latest = Array.from({ length: 1000 }, (_, i) => at(total - 1000 + i));
+    const summary = session({ lastSeq: total, eventCount: total });
+    await m().send(snapshot(1, summary, latest, { firstIndex: total - 1000 }));
+    const page = m().page;
+    await page.locator(`.event-row[data-seq="${total}"]`).waitFor();
+    // Play the host: answer every rows request the page posts, in order.
+    let seq = 1;
+    let answered = 0;
+    let serving = true;
+    const server = (async () => {
+      while (serving) {
+        const requests = (await m().posted()).filter((x) => x.type === 'rows') as Extract<
+          WebviewToHost,
+          { type: 'rows' }
+        >[];
+        for (const request of requests.slice(answered)) {
+          const events = [];
+          for (let i = request.from; i < Math.min(request.to, total); i++) events.push(at(i));
+          await m().send({ type: 'rows', seq: ++seq, sessionId: summary.id, queryId: 0, from: request.from, events });
+        }
+        answered = requests.length;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    try {
+      const size = await page.$eval('.event-scroll', (el) => ({ height: el.scrollHeight, view: el.clientHeight }));
+      assert.ok(size.height <= 8_000_000, `scroll height ${size.height} px is capped`);
+      // The last row sits fully in view at the bottom while following.
+      assert.ok((await m().visibleSeqs()).includes(total));
+
+      // The scroll bar dragged to the middle: the rows there are read and shown.
+      await page.$eval('.event-scroll', (el) => {
+        el.scrollTop = (el.scrollHeight - el.clientHeight) / 2;
+      });
+      await page.locator('.resume-follow').waitFor();
+      await page.waitForFunction(() => {
+        const seqs = [...document.querySelectorAll('.event-row[data-seq]')].map((r) =>
+          Number((r as HTMLElement).dataset.seq),
+        );
+        return seqs.some((n) => n > 999_000 && n < 1_001_000);
+      });
+      await page.waitForFunction(() => !document.querySelector('.event-row.loading'));
+      const middle = await m().visibleSeqs();
+      assert.ok(middle.length >= 5, `${middle.length} rows in view`);
+      assert.ok(
+        middle.every((n, i) => i === 0 || n === middle[i - 1] + 1),
+        'consecutive rows, none missing',
+      );
+
+      await page.focus('.event-scroll');
+      await page.keyboard.press('Home');
+      await page.locator('.event-row[data-seq="1"]', { hasText: 'line 1' }).waitFor();
+      assert.ok((await m().visibleSeqs()).includes(1));
+      await page.keyboard.press('End');
+      await page.locator(`.event-row[data-seq="${total}"]`).waitFor();
+      assert.ok((await m().visibleSeqs()).includes(total), 'the last row is in view again');
+      assert.ok((await page.locator('.event-row').count()) < 200, 'windowed');
+    } finally {
+      serving = false;
+      await server;
+    }
+  });
+
   it('keyboard selection and event details work across pages the webview did not have', async () => {
     const store = new SessionStore();
     try {

@@ -23,11 +23,14 @@ export async function monitorHistory(ctx) {
     const search = pick('firstPageMs');
     ctx.log(
       `  open ${pick('openMs').median.toFixed(0)} ms (${(result.runs[0].snapshotBytes / 1024).toFixed(0)} KB posted), ` +
-        `middle ${pick('middleMs').median.toFixed(0)} ms (raw page read ${result.rawPageMs.toFixed(2)} ms), ` +
+        `middle ${pick('middleMs').median.toFixed(0)} ms end to end (host ${pick('hostMs').median.toFixed(1)} ms, harness round trip ${pick('transportMs').median.toFixed(0)} ms, raw page read ${result.rawPageMs.toFixed(2)} ms), ` +
         `search first page ${search.median.toFixed(0)} ms, all ${pick('doneMs').median.toFixed(0)} ms for ${result.runs[0].matches} matches ` +
         `(raw read of the ${result.fileMb.toFixed(0)} MB file ${result.rawFileMs.toFixed(0)} ms), ` +
         `heap ${pick('heapMb').median.toFixed(1)} MB (blank page ${pick('blankHeapMb').median.toFixed(1)} MB)`,
     );
+    // Our part of the jump: the page's request, the host's read and the page's render; the
+    // harness's transport (playwright moving the messages) is what is left of the end-to-end time.
+    const ours = summarize(result.runs.map((run) => run.requestMs + run.hostMs + (run.middleMs - run.answerMs)));
     return [
       {
         key: 'monitor1m.open',
@@ -44,16 +47,24 @@ export async function monitorHistory(ctx) {
       },
       {
         key: 'monitor1m.middle',
-        label: 'Monitor scroll to the middle, rows shown',
+        label: 'Monitor jump to the middle: request + host read + render',
         unit: 'ms',
-        stats: pick('middleMs'),
+        stats: ours,
         budget: { op: '<=', value: 50 },
       },
+      { key: 'monitor1m.middleHost', label: '  of which the host read', unit: 'ms', stats: pick('hostMs') },
       {
         key: 'monitor1m.rawPage',
         label: '  raw fs.read of a 1k-event page',
         unit: 'ms',
         stats: once(result.rawPageMs),
+      },
+      { key: 'monitor1m.middleEndToEnd', label: '  end to end in this harness', unit: 'ms', stats: pick('middleMs') },
+      {
+        key: 'monitor1m.transport',
+        label: '  harness round trip page-host-page, no work',
+        unit: 'ms',
+        stats: pick('transportMs'),
       },
       {
         key: 'monitor1m.searchFirst',

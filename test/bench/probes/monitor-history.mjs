@@ -4,8 +4,11 @@
 // them (postMessage both ways). Per run (a fresh browser context) it measures, in the page:
 // - open: from the page's `ready` to the first frame showing event rows (the host reads the
 //   latest page from disk meanwhile), and the bytes of the snapshot posted;
-// - middle: scrollTop set to the middle row, to the first frame where that row shows its event
-//   (a rows request, a page read from disk, the answer, the render);
+// - middle: the scroller moved to the middle row (as a scroll-bar drag does), to the first frame
+//   where that row shows its event, split into the page's request (after the scroll event), the
+//   host's read (received to answered, host clock), the answer's arrival, and the render;
+// - transport: a message page -> host -> page doing no work (this harness moves messages with
+//   playwright, VS Code with its own IPC): what the end-to-end times carry that is not ours;
 // - search: text typed in the search box, to the first frame showing a matching row (first page
 //   of results), and to the host's "done" (the whole session scanned);
 // - heap: the page's JS heap after a forced GC, beside a blank page's in the same browser.
@@ -96,6 +99,21 @@ function waitForRows() {
   });
 }
 
+/** Median of 10 round trips page -> host -> page doing no work: this harness's transport floor. */
+async function pingHost() {
+  const times = [];
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    times.push(
+      await new Promise((resolve) => {
+        window.__bench.pong = () => resolve(performance.now() - t0);
+        window.__toHost({ type: '__ping' });
+      }),
+    );
+  }
+  return times.sort((a, b) => a - b)[5];
+}
+
 function scrollToRow({ row, rows }) {
   const scroller = document.querySelector('.event-scroll');
   const t0 = performance.now();
@@ -106,8 +124,14 @@ function scrollToRow({ row, rows }) {
   return new Promise((resolve, reject) => {
     const check = () => {
       void document.body.offsetHeight;
-      if (document.querySelector(`.event-row[data-seq="${row + 1}"]`)) resolve(performance.now() - t0);
-      else if (performance.now() - t0 > 30_000) reject(new Error(`row ${row} not shown within 30 s`));
+      if (document.querySelector(`.event-row[data-seq="${row + 1}"]`)) {
+        // Where the time went: the page's request, the answer's arrival (host + transport), render.
+        const since = (type) => {
+          const entry = window.__bench.trace.find(([t, ms]) => t === type && ms + window.__bench.readyAt >= t0);
+          return entry ? entry[1] + window.__bench.readyAt - t0 : NaN;
+        };
+        resolve({ middleMs: performance.now() - t0, requestMs: since('sent rows'), answerMs: since('rows') });
+      } else if (performance.now() - t0 > 30_000) reject(new Error(`row ${row} not shown within 30 s`));
       else requestAnimationFrame(check);
     };
     requestAnimationFrame(check);
@@ -212,12 +236,19 @@ try {
     connection.attachStore(store);
     const trace = [];
     await page.exposeFunction('__toHost', (message) => {
+      // The transport's own round trip (below): answered at once, through the same delivery path.
+      if (message.type === '__ping') {
+        delivery = delivery.then(() => page.evaluate(() => window.__bench.pong())).catch(() => undefined);
+        return;
+      }
       trace.push([message.type, 'received', performance.now()]);
       connection.receive(message);
     });
     await page.goto(server.origin);
     const openMs = await page.evaluate(waitForRows);
-    const middleMs = await page.evaluate(scrollToRow, { row: MIDDLE, rows: count }).catch(async (error) => {
+    const transportMs = await page.evaluate(pingHost);
+    const middleStarted = performance.now();
+    const middle = await page.evaluate(scrollToRow, { row: MIDDLE, rows: count }).catch(async (error) => {
       // Say where the list was and what the host saw: a swallowed scroll looks unlike a slow read.
       const where = await page.evaluate(async () => ({
         scrollHeight: document.querySelector('.event-scroll')?.scrollHeight,
@@ -233,6 +264,10 @@ try {
       }));
       throw new Error(`${error.message}; list ${JSON.stringify(where)}; host saw ${JSON.stringify(trace)}`);
     });
+    // The host's part of the middle rows: from their request's arrival to the answer's posting.
+    const asked = trace.find(([type, what, at]) => type === 'rows' && what === 'received' && at >= middleStarted);
+    const answered = asked && trace.find(([type, what, at]) => type === 'rows' && what === 'posted' && at >= asked[2]);
+    middle.hostMs = answered ? answered[2] - asked[2] : NaN;
     const found = await page.evaluate(search, NEEDLE);
     const heap = await heapMb(page);
     if (process.env.SHANNON_BENCH_TRACE)
@@ -242,7 +277,7 @@ try {
       );
     connection.dispose();
     await context.close();
-    runs.push({ openMs, snapshotBytes, middleMs, ...found, heapMb: heap, blankHeapMb });
+    runs.push({ openMs, transportMs, snapshotBytes, ...middle, ...found, heapMb: heap, blankHeapMb });
   }
 } finally {
   await browser.close();
