@@ -61,6 +61,9 @@ export const SessionSummary = z.object({
   // Slices added after release 0.1.0 are optional (absent = empty), so its journals still load.
   /** Checks the run executed (validation family). */
   checks: z.array(ValidationCheck).optional(),
+  /** Earlier skill and check runs no longer listed (the lists keep the latest 500 each). */
+  skillsDropped: z.number().int().nonnegative().optional(),
+  checksDropped: z.number().int().nonnegative().optional(),
   /** Agents the run spawned (agent family). */
   agents: z.array(AgentRun).optional(),
   /** Decisions the run asked (decision family). */

@@ -89,6 +89,9 @@ describe('session model (pure reducer)', () => {
     assert.equal(s.checks!.length, MAX_CHECK_RUNS_KEPT);
     assert.equal(s.skills[0].name, `skill ${runs - MAX_SKILL_RUNS_KEPT}`, 'the oldest runs go first');
     assert.equal(s.checks![0].name, `check ${runs - MAX_CHECK_RUNS_KEPT}`);
+    // How many earlier runs are no longer listed, for the panels to say so.
+    assert.equal(s.skillsDropped, runs - MAX_SKILL_RUNS_KEPT);
+    assert.equal(s.checksDropped, runs - MAX_CHECK_RUNS_KEPT);
     assert.deepEqual(s.skills.at(-1), { name: `skill ${runs - 1}`, status: 'running', startedAt: at(seq - 1) });
     s = reduceSession(s, ev(++seq, 'skill:completed', { skillName: `skill ${runs - 1}` }));
     s = reduceSession(s, ev(++seq, 'validation:completed', { checkName: `check ${runs - 1}`, exitCode: 1 }));
@@ -98,6 +101,7 @@ describe('session model (pure reducer)', () => {
     s = reduceSession(s, ev(++seq, 'skill:failed', { skillName: 'skill 0', error: 'late' }));
     assert.equal(s.skills.length, MAX_SKILL_RUNS_KEPT);
     assert.deepEqual([s.skills.at(-1)!.name, s.skills.at(-1)!.status], ['skill 0', 'failed']);
+    assert.equal(s.skillsDropped, runs - MAX_SKILL_RUNS_KEPT + 1, 'the late end pushed one more out');
     assert.equal(s.eventCount, seq, 'every event still counts');
   });
 

@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../harness/browser.mjs';
 import type { WebviewToHost } from '../../src/protocol/webview';
 import { createSummary, reduceAll } from '../../src/hub/session-model';
-import { SESSION_ID, delta, event, fullRun, snapshot } from './fixtures';
+import { FAILING_TEST_OUTPUT, SESSION_ID, delta, event, fullRun, snapshot } from './fixtures';
 import { MonitorPage, MonitorTestServer, buildProductionBundle } from './monitor-page';
 
 const resultsDir = path.resolve(__dirname, '../../test-results');
@@ -135,6 +135,34 @@ describe('Monitor panels: validation, agents, narrow side bar (Chromium)', funct
       6,
       'the failing check shows its lines in the page',
     );
+    assert.equal(await page.locator('.check-running .output-line').first().innerText(), 'Checking 214 files…');
+  });
+
+  it('a long run lists its latest runs: says how many earlier ones are not listed, and matches output from the end', async () => {
+    const m = await open();
+    const { summary, events } = fullRun();
+    // The summary keeps the latest runs only: here it lost lint (and 119 before it) and 3 skills,
+    // while the page saw every check's events.
+    const trimmed = {
+      ...summary,
+      checks: summary.checks!.slice(1),
+      checksDropped: 120,
+      skills: summary.skills.slice(1),
+      skillsDropped: 3,
+    };
+    await m.send(snapshot(1, trimmed, events));
+    const page = m.page;
+    const header = page.locator('.section-validation > summary');
+    await header.waitFor();
+    assert.match(await header.innerText(), /122 checks, 1 failed of the latest 2, 1 running/i);
+    await page
+      .locator('.section-validation .earlier-runs', { hasText: '120 earlier check runs are not listed' })
+      .waitFor();
+    await page.locator('.section-skills .earlier-runs', { hasText: '3 earlier skill runs are not listed' }).waitFor();
+    assert.deepEqual(await page.locator('.check-name').allInnerTexts(), ['unit tests', 'typecheck']);
+    // The failing check still shows its own output, not lint's.
+    await page.locator('.check-failed .output-line').first().waitFor();
+    assert.equal(await page.locator('.check-failed .output-line').count(), FAILING_TEST_OUTPUT.length);
     assert.equal(await page.locator('.check-running .output-line').first().innerText(), 'Checking 214 files…');
   });
 

@@ -37,13 +37,21 @@ export function SkillItem({ skill }: { skill: SkillRun }) {
   );
 }
 
-export function SkillsPanel({ skills }: { skills: readonly SkillRun[] }) {
+export function SkillsPanel({ skills, dropped = 0 }: { skills: readonly SkillRun[]; dropped?: number }) {
   if (skills.length === 0) return <p class="muted">No skills yet.</p>;
   return (
-    <ol class="skills" aria-label="Skills timeline">
-      {skills.map((skill, i) => (
-        <SkillItem key={`${i}:${skill.name}`} skill={skill} />
-      ))}
-    </ol>
+    <>
+      {dropped > 0 && <p class="muted earlier-runs">{earlierRunsText(dropped, 'skill run')}</p>}
+      <ol class="skills" aria-label="Skills timeline">
+        {skills.map((skill, i) => (
+          <SkillItem key={`${dropped + i}:${skill.name}`} skill={skill} />
+        ))}
+      </ol>
+    </>
   );
+}
+
+/** A long run lists its latest runs only; say how many came before (their events are in the stream). */
+export function earlierRunsText(dropped: number, what: string): string {
+  return `${dropped.toLocaleString('en-US')} earlier ${what}${dropped === 1 ? ' is' : 's are'} not listed; the event stream has them.`;
 }

@@ -7,6 +7,7 @@ import { formatDuration } from '../format';
 import type { MonitorModel } from '../monitor-model';
 import { OutputView, outputText, type CheckOutput } from '../validation-output';
 import { Icon } from './Icon';
+import { earlierRunsText } from './SkillsPanel';
 
 const CHECK_LOOK: Record<ValidationCheck['status'], { icon: string; label: string }> = {
   running: { icon: 'loading', label: 'running' },
@@ -15,11 +16,13 @@ const CHECK_LOOK: Record<ValidationCheck['status'], { icon: string; label: strin
 };
 
 /** "3 checks, 1 failed" (and how many still run). */
-export function checksHeadline(checks: readonly ValidationCheck[]): string {
+export function checksHeadline(checks: readonly ValidationCheck[], dropped = 0): string {
   const failed = checks.filter((c) => c.status === 'failed').length;
   const running = checks.filter((c) => c.status === 'running').length;
-  let text = `${checks.length} check${checks.length === 1 ? '' : 's'}`;
-  if (failed > 0) text += `, ${failed} failed`;
+  const total = checks.length + dropped;
+  let text = `${total.toLocaleString('en-US')} check${total === 1 ? '' : 's'}`;
+  // Failures are counted among the listed runs only.
+  if (failed > 0) text += `, ${failed} failed${dropped > 0 ? ` of the latest ${checks.length}` : ''}`;
   if (running > 0) text += `, ${running} running`;
   return text;
 }
@@ -144,18 +147,31 @@ function CheckBlock(props: { check: ValidationCheck; run: number; model: Monitor
 
 export function ValidationPanel(props: {
   checks: readonly ValidationCheck[];
+  /** Earlier runs the summary no longer lists. */
+  dropped?: number;
   model: MonitorModel;
   copy: (text: string) => void;
 }) {
   if (props.checks.length === 0) return <p class="muted">No checks yet.</p>;
-  // The Monitor may hold only the latest page of a long run's events: the runs found there are
-  // the last ones of the summary's checks, so they are matched from the end.
-  const offset = Math.max(0, props.checks.length - props.model.validationOutput.runs.length);
+  const dropped = props.dropped ?? 0;
+  // The Monitor may hold only the latest events of a long run, and the summary only its latest
+  // check runs: both lists end with the newest run, so they are matched from the end (an offset
+  // below 0 means the page saw runs the summary no longer lists).
+  const offset = props.checks.length - props.model.validationOutput.runs.length;
   return (
-    <ul class="checks" aria-label="Checks">
-      {props.checks.map((check, i) => (
-        <CheckBlock key={`${i}:${check.name}`} check={check} run={i - offset} model={props.model} copy={props.copy} />
-      ))}
-    </ul>
+    <>
+      {dropped > 0 && <p class="muted earlier-runs">{earlierRunsText(dropped, 'check run')}</p>}
+      <ul class="checks" aria-label="Checks">
+        {props.checks.map((check, i) => (
+          <CheckBlock
+            key={`${dropped + i}:${check.name}`}
+            check={check}
+            run={i - offset}
+            model={props.model}
+            copy={props.copy}
+          />
+        ))}
+      </ul>
+    </>
   );
 }

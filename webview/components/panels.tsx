@@ -65,7 +65,7 @@ const PANEL_LIST: Panel[] = [
     name: 'skills',
     title: 'Skills',
     count: (s) => s.skills.length,
-    Component: ({ session }) => <SkillsPanel skills={session.skills} />,
+    Component: ({ session }) => <SkillsPanel skills={session.skills} dropped={session.skillsDropped} />,
   },
   {
     family: 'checkpoint',
@@ -89,14 +89,14 @@ const PANEL_LIST: Panel[] = [
     name: 'validation',
     title: 'Validation',
     count: (s) => s.checks?.length ?? 0,
-    badge: (s) => checksHeadline(s.checks ?? []),
+    badge: (s) => checksHeadline(s.checks ?? [], s.checksDropped),
     badgeShort: (s) => {
       const failed = (s.checks ?? []).filter((c) => c.status === 'failed').length;
       return failed > 0 ? `${failed} failed` : String(s.checks?.length ?? 0);
     },
     hiddenWhenEmpty: true,
     Component: ({ session, model, copy }) => (
-      <ValidationPanel checks={session.checks ?? []} model={model} copy={copy} />
+      <ValidationPanel checks={session.checks ?? []} dropped={session.checksDropped} model={model} copy={copy} />
     ),
   },
   {

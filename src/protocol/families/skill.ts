@@ -27,7 +27,10 @@ function endSkill(next: SessionSummary, event: EventEnvelope, status: 'completed
   if (index < 0) {
     // An end without a start (e.g. the start was sent before we were listening): still show it.
     skills.push({ name, status: 'running' });
-    if (skills.length > MAX_SKILL_RUNS_KEPT) skills.splice(0, skills.length - MAX_SKILL_RUNS_KEPT);
+    if (skills.length > MAX_SKILL_RUNS_KEPT) {
+      const dropped = skills.splice(0, skills.length - MAX_SKILL_RUNS_KEPT).length;
+      next.skillsDropped = (next.skillsDropped ?? 0) + dropped;
+    }
     index = skills.length - 1;
   }
   const run: SkillRun = { ...skills[index], status, endedAt: event.ts };
@@ -80,6 +83,8 @@ export const skillFamily: EventFamily = {
           run.stepsTotal = stepsTotal;
           next.stepsTotal = stepsTotal;
         }
+        if (next.skills.length >= MAX_SKILL_RUNS_KEPT)
+          next.skillsDropped = (next.skillsDropped ?? 0) + next.skills.length - MAX_SKILL_RUNS_KEPT + 1;
         next.skills = [...next.skills.slice(1 - MAX_SKILL_RUNS_KEPT), run];
         next.currentSkill = name;
         break;

@@ -29,7 +29,10 @@ function completeCheck(next: SessionSummary, event: EventEnvelope): void {
   if (index < 0) {
     // A completion without a start (the start came before we listened): still show the result.
     checks.push({ name, status: 'running' });
-    if (checks.length > MAX_CHECK_RUNS_KEPT) checks.splice(0, checks.length - MAX_CHECK_RUNS_KEPT);
+    if (checks.length > MAX_CHECK_RUNS_KEPT) {
+      const dropped = checks.splice(0, checks.length - MAX_CHECK_RUNS_KEPT).length;
+      next.checksDropped = (next.checksDropped ?? 0) + dropped;
+    }
     index = checks.length - 1;
   }
   const success = bool(event.data.success);
@@ -93,7 +96,10 @@ export const validationFamily: EventFamily = {
         const check: ValidationCheck = { name: checkName(event.data), status: 'running', startedAt: event.ts };
         const command = str(event.data.command);
         if (command !== undefined) check.command = command;
-        next.checks = [...(next.checks ?? []).slice(1 - MAX_CHECK_RUNS_KEPT), check];
+        const checks = next.checks ?? [];
+        if (checks.length >= MAX_CHECK_RUNS_KEPT)
+          next.checksDropped = (next.checksDropped ?? 0) + checks.length - MAX_CHECK_RUNS_KEPT + 1;
+        next.checks = [...checks.slice(1 - MAX_CHECK_RUNS_KEPT), check];
         break;
       }
       case 'validation:completed':
