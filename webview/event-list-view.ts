@@ -124,6 +124,9 @@ export class EventListView {
     });
     this.resizeObserver.observe(scroller);
     this.resizeObserver.observe(spacer);
+    // A list taller than MAX_SCROLL_PX keeps its spacer's height: rows coming and going change the
+    // window's instead, which brings the same after-layout moment.
+    this.resizeObserver.observe(windowEl);
     scroller.addEventListener('scroll', this.onScroll, { passive: true });
     windowEl.addEventListener('click', this.onClick);
   }
@@ -319,8 +322,10 @@ export class EventListView {
     const lastVisible = Math.ceil((top + this.height) / ROW_HEIGHT);
     const first = Math.max(0, Math.floor((firstVisible - OVERSCAN) / CHUNK) * CHUNK);
     const last = Math.min(data.rowCount, Math.ceil((lastVisible + OVERSCAN) / CHUNK) * CHUNK);
+    let rowsChanged = false;
     for (const [row, el] of this.rows) {
       if (row < first || row >= last) {
+        rowsChanged = true;
         el.remove();
         this.rows.delete(row);
         this.loading.delete(row);
@@ -329,6 +334,7 @@ export class EventListView {
     // Rows that were loading and have arrived are drawn anew.
     for (const row of this.loading) {
       if (!data.rows.get(row)) continue;
+      rowsChanged = true;
       this.rows.get(row)?.remove();
       this.rows.delete(row);
       this.loading.delete(row);
@@ -340,6 +346,7 @@ export class EventListView {
       if (!el) {
         el = this.createRow(data, row);
         this.rows.set(row, el);
+        rowsChanged = true;
       }
       if (el === cursor) cursor = cursor.nextSibling;
       else this.windowEl.insertBefore(el, cursor);
@@ -358,10 +365,16 @@ export class EventListView {
 
     if (scrollTo === undefined) return;
     // Writing scrollTop now would force a synchronous layout of everything just changed. When the
-    // spacer changed size, the resize observer runs after the frame's own layout, before paint,
-    // and scrolls there at no layout cost; otherwise (no size change to wait for) scroll now.
-    if (grew) this.pendingScroll = scrollTo;
-    else this.scrollTo(scrollTo);
+    // spacer or the window changed size, the resize observer runs after the frame's own layout,
+    // before paint, and scrolls there at no layout cost (a window that kept its size by losing as
+    // many rows as it gained: the next frame scrolls); with nothing changed, scroll now.
+    if (grew || rowsChanged) {
+      this.pendingScroll = scrollTo;
+      if (!grew)
+        requestAnimationFrame(() => {
+          if (this.pendingScroll !== undefined) this.scrollTo(this.pendingScroll);
+        });
+    } else this.scrollTo(scrollTo);
   }
 
   private scrollTo(top: number): void {

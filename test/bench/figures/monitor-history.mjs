@@ -5,8 +5,42 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { forkWorker } from '../lib/processes.mjs';
 import { summarize } from '../lib/stats.mjs';
 import { runProbe } from '../lib/probes.mjs';
+import { startHubServe, workerPath } from '../lib/servers.mjs';
+
+const EVENTS = 1_000_001; // the generated events and the final execution:completed
+
+/**
+ * A late subscriber to the 1M-event session through `shannon-hub serve` on that journal: from its
+ * hello to the first `stored` frame, and to the last event (the subscriber parses every frame, so
+ * the hub's replay runs at the subscriber's pace: backpressure).
+ */
+async function lateSubscriber(ctx, journal) {
+  const hub = await startHubServe(ctx, [], { journal });
+  const subscriber = forkWorker(workerPath('subscriber.mjs'));
+  try {
+    subscriber.send({
+      type: 'connect',
+      target: 'hub',
+      url: hub.url,
+      token: hub.token,
+      sessionId: 'bench_000',
+      expect: EVENTS,
+      measure: 'replay',
+    });
+    await subscriber.next('open', 15_000);
+    subscriber.send({ type: 'hello' });
+    const done = await subscriber.next('done', 300_000);
+    if (done.received !== EVENTS) throw new Error(`replay delivered ${done.received} events, expected ${EVENTS}`);
+    if (done.outOfOrder !== 0) throw new Error(`replay delivered ${done.outOfOrder} events out of order`);
+    return { firstMs: (done.firstAtUs - done.helloAtUs) / 1000, allMs: (done.lastAtUs - done.helloAtUs) / 1000 };
+  } finally {
+    await subscriber.stop();
+    await hub.stop();
+  }
+}
 
 export async function monitorHistory(ctx) {
   const dir = mkdtempSync(join(tmpdir(), 'shannon-bench-monitor-1m-'));
@@ -18,11 +52,15 @@ export async function monitorHistory(ctx) {
       external: ['playwright-core'],
       timeoutMs: 600_000,
     });
+    const replays = [];
+    for (let run = 0; run < Math.min(ctx.runs, 3); run++) replays.push(await lateSubscriber(ctx, dir));
     const pick = (name) => summarize(result.runs.map((run) => run[name]));
     const once = (value) => summarize([value]);
     const search = pick('firstPageMs');
     ctx.log(
-      `  open ${pick('openMs').median.toFixed(0)} ms (${(result.runs[0].snapshotBytes / 1024).toFixed(0)} KB posted), ` +
+      `  late subscriber: first stored frame ${summarize(replays.map((r) => r.firstMs)).median.toFixed(1)} ms, ` +
+        `all ${(summarize(replays.map((r) => r.allMs)).median / 1000).toFixed(1)} s; ` +
+        `open ${pick('openMs').median.toFixed(0)} ms (${(result.runs[0].snapshotBytes / 1024).toFixed(0)} KB posted), ` +
         `middle ${pick('middleMs').median.toFixed(0)} ms end to end (host ${pick('hostMs').median.toFixed(1)} ms, harness round trip ${pick('transportMs').median.toFixed(0)} ms, raw page read ${result.rawPageMs.toFixed(2)} ms), ` +
         `search first page ${search.median.toFixed(0)} ms, all ${pick('doneMs').median.toFixed(0)} ms for ${result.runs[0].matches} matches ` +
         `(raw read of the ${result.fileMb.toFixed(0)} MB file ${result.rawFileMs.toFixed(0)} ms), ` +
@@ -32,6 +70,19 @@ export async function monitorHistory(ctx) {
     // harness's transport (playwright moving the messages) is what is left of the end-to-end time.
     const ours = summarize(result.runs.map((run) => run.requestMs + run.hostMs + (run.middleMs - run.answerMs)));
     return [
+      {
+        key: 'replay1m.first',
+        label: 'late subscriber to a 1M-event session: first stored frame',
+        unit: 'ms',
+        stats: summarize(replays.map((r) => r.firstMs)),
+        budget: { op: '<=', value: 50 },
+      },
+      {
+        key: 'replay1m.all',
+        label: "  all 1M events, in order, at the subscriber's pace",
+        unit: 'ms',
+        stats: summarize(replays.map((r) => r.allMs)),
+      },
       {
         key: 'monitor1m.open',
         label: 'Monitor open, 1M-event session (ready to rows)',

@@ -12,8 +12,9 @@ export const workerPath = (name) => join(workers, name);
  * `shannon-hub serve` exactly as users run it (the production bundle), with a fresh journal
  * directory that is deleted on stop. Extra args e.g. ['--legacy-port', '0'].
  */
-export async function startHubServe(ctx, extraArgs = []) {
-  const journal = mkdtempSync(join(tmpdir(), 'shannon-bench-journal-'));
+/** `shannon-hub serve` on a fresh temp journal (deleted on stop), or on `options.journal` (kept). */
+export async function startHubServe(ctx, extraArgs = [], options = {}) {
+  const journal = options.journal ?? mkdtempSync(join(tmpdir(), 'shannon-bench-journal-'));
   const hub = await spawnWithReadyLine(process.execPath, [ctx.hubBin, 'serve', '--journal', journal, ...extraArgs], {
     cwd: ctx.repoRoot,
   });
@@ -30,7 +31,7 @@ export async function startHubServe(ctx, extraArgs = []) {
     child: hub.child,
     async stop() {
       const code = await hub.stop();
-      rmSync(journal, { recursive: true, force: true });
+      if (!options.journal) rmSync(journal, { recursive: true, force: true });
       if (code !== 0) ctx.log(`  note: shannon-hub serve exited with ${code}: ${hub.stderr().trim().slice(-300)}`);
     },
   };

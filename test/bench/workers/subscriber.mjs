@@ -16,6 +16,8 @@ let received = 0;
 let firstAtUs;
 let helloAtUs;
 let finished = false;
+let lastSeq = 0;
+let outOfOrder = 0;
 const latenciesUs = [];
 let sendHello;
 let closePrevious;
@@ -33,6 +35,11 @@ function onEvents(events) {
   for (const event of events) {
     if (config.sessionId && event.sessionId && event.sessionId !== config.sessionId) continue;
     received += 1;
+    // A replay must arrive in order: count any event whose seq is not above the one before.
+    if (config.measure === 'replay') {
+      if (event.seq <= lastSeq) outOfOrder += 1;
+      lastSeq = event.seq;
+    }
     if (config.measure === 'latency' && typeof event.data?.sentAtUs === 'number')
       latenciesUs.push(atUs - event.data.sentAtUs);
   }
@@ -44,6 +51,7 @@ function onEvents(events) {
       lastAtUs: atUs,
       helloAtUs,
       received,
+      outOfOrder,
       latenciesUs: config.measure === 'latency' ? latenciesUs : undefined,
     });
   }
@@ -119,6 +127,8 @@ process.on('message', (message) => {
       firstAtUs = undefined;
       helloAtUs = undefined;
       finished = false;
+      lastSeq = 0;
+      outOfOrder = 0;
       latenciesUs.length = 0;
       if (config.target === 'socketio') connectSocketIo();
       else connectWs();
