@@ -64,6 +64,9 @@ export const SessionSummary = z.object({
   /** Earlier skill and check runs no longer listed (the lists keep the latest 500 each). */
   skillsDropped: z.number().int().nonnegative().optional(),
   checksDropped: z.number().int().nonnegative().optional(),
+  /** Earlier changed files and checkpoints no longer listed (latest 2,000 and 1,000 kept). */
+  changesDropped: z.number().int().nonnegative().optional(),
+  checkpointsDropped: z.number().int().nonnegative().optional(),
   /** Agents the run spawned (agent family). */
   agents: z.array(AgentRun).optional(),
   /** Decisions the run asked (decision family). */

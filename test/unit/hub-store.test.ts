@@ -6,6 +6,8 @@ import { createSummary, reduceAll, reduceSession } from '../../src/hub/session-m
 import { SessionStore, type StoreChange } from '../../src/hub/store';
 import { MAX_SKILL_RUNS_KEPT } from '../../src/protocol/families/skill';
 import { MAX_CHECK_RUNS_KEPT } from '../../src/protocol/families/validation';
+import { MAX_FILES_LISTED } from '../../src/protocol/families/file';
+import { MAX_CHECKPOINTS_LISTED } from '../../src/protocol/families/checkpoint';
 import { event, RecordingLogger, waitFor } from './hub-support';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -103,6 +105,31 @@ describe('session model (pure reducer)', () => {
     assert.deepEqual([s.skills.at(-1)!.name, s.skills.at(-1)!.status], ['skill 0', 'failed']);
     assert.equal(s.skillsDropped, runs - MAX_SKILL_RUNS_KEPT + 1, 'the late end pushed one more out');
     assert.equal(s.eventCount, seq, 'every event still counts');
+  });
+
+  it('lists the latest 2,000 changed files and 1,000 checkpoints, counting the earlier ones', () => {
+    let s = fresh();
+    let seq = 0;
+    const files = MAX_FILES_LISTED + 300;
+    for (let i = 0; i < files; i++)
+      s = reduceSession(s, ev(++seq, 'file:changed', { path: `src/f${i}.ts`, operation: 'Write' }));
+    assert.equal(s.changes!.length, MAX_FILES_LISTED);
+    assert.equal(s.filesChanged.length, MAX_FILES_LISTED);
+    assert.equal(s.changesDropped, 300);
+    assert.equal(s.changes![0].path, 'src/f300.ts', 'the oldest go first');
+    assert.equal(s.filesChanged.at(-1), `src/f${files - 1}.ts`);
+    // A listed file changed again stays listed once, with its latest seq.
+    s = reduceSession(s, ev(++seq, 'file:changed', { path: 'src/f500.ts', operation: 'Edit' }));
+    assert.equal(s.changes!.length, MAX_FILES_LISTED);
+    assert.deepEqual(
+      s.changes!.find((c) => c.path === 'src/f500.ts'),
+      { path: 'src/f500.ts', seq, operation: 'Edit' },
+    );
+    for (let i = 0; i < MAX_CHECKPOINTS_LISTED + 5; i++)
+      s = reduceSession(s, ev(++seq, 'checkpoint:created', { checkpointId: `cp${i}` }));
+    assert.equal(s.checkpoints.length, MAX_CHECKPOINTS_LISTED);
+    assert.equal(s.checkpointsDropped, 5);
+    assert.equal(s.checkpoints.at(-1)!.id, `cp${MAX_CHECKPOINTS_LISTED + 4}`);
   });
 
   it('collects checkpoints and unique changed files; unknown kinds only count', () => {

@@ -149,6 +149,7 @@ describe('Monitor panels: validation, agents, narrow side bar (Chromium)', funct
       checksDropped: 120,
       skills: summary.skills.slice(1),
       skillsDropped: 3,
+      changesDropped: 2500,
     };
     await m.send(snapshot(1, trimmed, events));
     const page = m.page;
@@ -159,6 +160,14 @@ describe('Monitor panels: validation, agents, narrow side bar (Chromium)', funct
       .locator('.section-validation .earlier-runs', { hasText: '120 earlier check runs are not listed' })
       .waitFor();
     await page.locator('.section-skills .earlier-runs', { hasText: '3 earlier skill runs are not listed' }).waitFor();
+    await page
+      .locator('.section-changes .earlier-runs', { hasText: '2,500 earlier changed files are not listed' })
+      .waitFor();
+    assert.match(
+      await page.locator('.section-changes > summary').innerText(),
+      new RegExp(`\\b${summary.changes!.length + 2500}\\b`),
+      'the section counts the earlier files too',
+    );
     assert.deepEqual(await page.locator('.check-name').allInnerTexts(), ['unit tests', 'typecheck']);
     // The failing check still shows its own output, not lint's.
     await page.locator('.check-failed .output-line').first().waitFor();

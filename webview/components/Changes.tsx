@@ -61,6 +61,8 @@ function ChangeRow(props: {
 
 function ChangesView(props: {
   changes: readonly FileChange[];
+  /** Earlier changed files the summary no longer lists. */
+  dropped?: number;
   marks: ReviewMarks;
   review: (action: ReviewAction, path?: string) => void;
 }) {
@@ -88,6 +90,12 @@ function ChangesView(props: {
           <Icon name="discard" /> Undo All…
         </button>
       </div>
+      {(props.dropped ?? 0) > 0 && (
+        <p class="muted earlier-runs">
+          {props.dropped!.toLocaleString('en-US')} earlier changed files are not listed, nor part of Keep All and Undo
+          All; the event stream has them.
+        </p>
+      )}
       <ul class="change-list" aria-label="Changed files">
         {changes.slice(-MAX_CHANGES_SHOWN).map((change) => (
           <ChangeRow key={change.path} change={change} mark={markOf(change, marks)} review={props.review} />

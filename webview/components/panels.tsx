@@ -71,7 +71,7 @@ const PANEL_LIST: Panel[] = [
     family: 'checkpoint',
     name: 'checkpoints',
     title: 'Checkpoints',
-    count: (s) => s.checkpoints.length,
+    count: (s) => s.checkpoints.length + (s.checkpointsDropped ?? 0),
     Component: CheckpointsPanel,
   },
   {
@@ -79,9 +79,9 @@ const PANEL_LIST: Panel[] = [
     family: 'file',
     name: 'changes',
     title: 'Changes',
-    count: (s) => s.changes?.length ?? s.filesChanged.length,
+    count: (s) => (s.changes?.length ?? s.filesChanged.length) + (s.changesDropped ?? 0),
     Component: ({ session, marks, review }) => (
-      <Changes changes={session.changes ?? []} marks={marks} review={review} />
+      <Changes changes={session.changes ?? []} dropped={session.changesDropped} marks={marks} review={review} />
     ),
   },
   {

@@ -1,7 +1,10 @@
 // Checkpoints the run reported: the summary's `checkpoints` (the Checkpoints tree reads them too).
 import type { CheckpointRef } from '../session';
 import { str, strings, text, type EventFamily } from './family';
-import { noteCheckpointedFiles } from './file';
+import { capped, noteCheckpointedFiles } from './file';
+
+/** The summary lists the latest 1,000 checkpoints (the files on disk and the events keep them all). */
+export const MAX_CHECKPOINTS_LISTED = 1000;
 
 export const checkpointFamily: EventFamily = {
   name: 'checkpoint',
@@ -29,7 +32,7 @@ export const checkpointFamily: EventFamily = {
     if (skillName !== undefined) ref.skillName = skillName;
     const files = strings(event.data.files);
     if (files !== undefined) ref.files = files;
-    next.checkpoints = [...next.checkpoints, ref];
+    next.checkpoints = capped([...next.checkpoints, ref], MAX_CHECKPOINTS_LISTED, next, 'checkpointsDropped');
     noteCheckpointedFiles(next, event);
   },
 };

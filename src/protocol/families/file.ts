@@ -6,6 +6,25 @@ import type { FileChange, SessionSummary } from '../session';
 import type { EventEnvelope } from '../wire';
 import { str, text, type EventFamily } from './family';
 
+/**
+ * The summary lists the latest 2,000 changed files (the events keep them all). Every file event
+ * copies the lists; unbounded, a run (or a hostile client) naming 100,000 files would make each
+ * event cost as much as all before it, and the summary too big to send or store.
+ */
+export const MAX_FILES_LISTED = 2000;
+
+/** Keep the newest `max` entries; count what was dropped in `dropped`. */
+function capped<T>(
+  list: T[],
+  max: number,
+  next: SessionSummary,
+  counter: 'changesDropped' | 'checkpointsDropped',
+): T[] {
+  if (list.length <= max) return list;
+  next[counter] = (next[counter] ?? 0) + list.length - max;
+  return list.slice(list.length - max);
+}
+
 function touchChange(next: SessionSummary, path: string, seq: number, operation: string | undefined): void {
   const changes = next.changes ?? [];
   const index = changes.findIndex((c) => c.path === path);
@@ -13,7 +32,7 @@ function touchChange(next: SessionSummary, path: string, seq: number, operation:
   const op = operation ?? (index >= 0 ? changes[index].operation : undefined);
   if (op !== undefined) change.operation = op;
   if (index < 0) {
-    next.changes = [...changes, change];
+    next.changes = capped([...changes, change], MAX_FILES_LISTED, next, 'changesDropped');
   } else {
     const copy = changes.slice();
     copy[index] = change;
@@ -22,6 +41,8 @@ function touchChange(next: SessionSummary, path: string, seq: number, operation:
 }
 
 /** checkpoint:created with `files`: those not yet listed enter the review (a checkpoint is not a change). */
+export { capped };
+
 export function noteCheckpointedFiles(next: SessionSummary, event: EventEnvelope): void {
   const files = event.data.files;
   if (!Array.isArray(files)) return;
@@ -67,7 +88,8 @@ export const fileFamily: EventFamily = {
   reduce(next, event) {
     if (event.kind !== 'file:changed') return;
     const path = str(event.data.path);
-    if (path && !next.filesChanged.includes(path)) next.filesChanged = [...next.filesChanged, path];
+    if (path && !next.filesChanged.includes(path))
+      next.filesChanged = [...next.filesChanged.slice(1 - MAX_FILES_LISTED), path];
     if (path) touchChange(next, path, event.seq, str(event.data.operation));
   },
 };
