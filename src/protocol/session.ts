@@ -67,6 +67,8 @@ export const SessionSummary = z.object({
   /** Earlier changed files and checkpoints no longer listed (latest 2,000 and 1,000 kept). */
   changesDropped: z.number().int().nonnegative().optional(),
   checkpointsDropped: z.number().int().nonnegative().optional(),
+  /** Earlier agents no longer listed (latest 500 kept). */
+  agentsDropped: z.number().int().nonnegative().optional(),
   /** Agents the run spawned (agent family). */
   agents: z.array(AgentRun).optional(),
   /** Decisions the run asked (decision family). */

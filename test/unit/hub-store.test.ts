@@ -8,6 +8,7 @@ import { MAX_SKILL_RUNS_KEPT } from '../../src/protocol/families/skill';
 import { MAX_CHECK_RUNS_KEPT } from '../../src/protocol/families/validation';
 import { MAX_FILES_LISTED } from '../../src/protocol/families/file';
 import { MAX_CHECKPOINTS_LISTED } from '../../src/protocol/families/checkpoint';
+import { MAX_AGENTS_LISTED } from '../../src/protocol/families/agent';
 import { event, RecordingLogger, waitFor } from './hub-support';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -107,7 +108,7 @@ describe('session model (pure reducer)', () => {
     assert.equal(s.eventCount, seq, 'every event still counts');
   });
 
-  it('lists the latest 2,000 changed files and 1,000 checkpoints, counting the earlier ones', () => {
+  it('lists the latest 2,000 changed files, 1,000 checkpoints and 500 agents, counting the earlier ones', () => {
     let s = fresh();
     let seq = 0;
     const files = MAX_FILES_LISTED + 300;
@@ -130,6 +131,13 @@ describe('session model (pure reducer)', () => {
     assert.equal(s.checkpoints.length, MAX_CHECKPOINTS_LISTED);
     assert.equal(s.checkpointsDropped, 5);
     assert.equal(s.checkpoints.at(-1)!.id, `cp${MAX_CHECKPOINTS_LISTED + 4}`);
+    for (let i = 0; i < MAX_AGENTS_LISTED + 3; i++)
+      s = reduceSession(s, ev(++seq, 'agent:spawned', { agentId: `a${i}` }));
+    // Progress of an agent no longer listed lists it again (as the newest), within the bound.
+    s = reduceSession(s, ev(++seq, 'agent:progress', { agentId: 'a0', message: 'still here' }));
+    assert.equal(s.agents!.length, MAX_AGENTS_LISTED);
+    assert.equal(s.agentsDropped, 4);
+    assert.deepEqual([s.agents!.at(-1)!.id, s.agents!.at(-1)!.lastActivity], ['a0', 'still here']);
   });
 
   it('collects checkpoints and unique changed files; unknown kinds only count', () => {

@@ -150,6 +150,7 @@ describe('Monitor panels: validation, agents, narrow side bar (Chromium)', funct
       skills: summary.skills.slice(1),
       skillsDropped: 3,
       changesDropped: 2500,
+      agentsDropped: 40,
     };
     await m.send(snapshot(1, trimmed, events));
     const page = m.page;
@@ -163,6 +164,7 @@ describe('Monitor panels: validation, agents, narrow side bar (Chromium)', funct
     await page
       .locator('.section-changes .earlier-runs', { hasText: '2,500 earlier changed files are not listed' })
       .waitFor();
+    await page.locator('.section-agents .earlier-runs', { hasText: '40 earlier agents are not listed' }).waitFor();
     assert.match(
       await page.locator('.section-changes > summary').innerText(),
       new RegExp(`\\b${summary.changes!.length + 2500}\\b`),

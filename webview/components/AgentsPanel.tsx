@@ -3,6 +3,7 @@
 import type { AgentRun } from '../../src/protocol/session';
 import { formatDuration } from '../format';
 import { Icon } from './Icon';
+import { earlierRunsText } from './SkillsPanel';
 
 const AGENT_LOOK: Record<AgentRun['status'], { icon: string; label: string }> = {
   active: { icon: 'loading', label: 'active' },
@@ -38,11 +39,12 @@ function AgentRow({ agent }: { agent: AgentRun }) {
   );
 }
 
-export function AgentsPanel({ agents }: { agents: readonly AgentRun[] }) {
+export function AgentsPanel({ agents, dropped = 0 }: { agents: readonly AgentRun[]; dropped?: number }) {
   if (agents.length === 0) return <p class="muted">No agents yet.</p>;
   return (
     <>
       <p class="agent-counts">{agentCounts(agents)}</p>
+      {dropped > 0 && <p class="muted earlier-runs">{earlierRunsText(dropped, 'agent')}</p>}
       <ul class="agents" aria-label="Agents">
         {agents.map((agent, i) => (
           <AgentRow key={`${i}:${agent.id}`} agent={agent} />

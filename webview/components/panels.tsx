@@ -103,9 +103,9 @@ const PANEL_LIST: Panel[] = [
     family: 'agent',
     name: 'agents',
     title: 'Agents',
-    count: (s) => s.agents?.length ?? 0,
+    count: (s) => (s.agents?.length ?? 0) + (s.agentsDropped ?? 0),
     hiddenWhenEmpty: true,
-    Component: ({ session }) => <AgentsPanel agents={session.agents ?? []} />,
+    Component: ({ session }) => <AgentsPanel agents={session.agents ?? []} dropped={session.agentsDropped} />,
   },
 ];
 

@@ -3,6 +3,10 @@
 import type { AgentRun, SessionSummary } from '../session';
 import type { EventEnvelope } from '../wire';
 import { bool, formatDuration, millisBetween, num, str, text, type EventFamily } from './family';
+import { capped } from './file';
+
+/** The summary lists the latest 500 agents (the events keep them all), as it does for skills. */
+export const MAX_AGENTS_LISTED = 500;
 
 /** What an agent without an id is called. */
 export const UNNAMED_AGENT = 'agent';
@@ -27,7 +31,7 @@ function endAgent(next: SessionSummary, event: EventEnvelope, failedKind: boolea
   const error = str(event.data.error);
   if (error !== undefined) agent.error = error;
   agents[index] = agent;
-  next.agents = agents;
+  next.agents = capped(agents, MAX_AGENTS_LISTED, next, 'agentsDropped');
 }
 
 function endedText(d: Record<string, unknown>, failedKind: boolean): string {
@@ -78,7 +82,7 @@ export const agentFamily: EventFamily = {
         if (role !== undefined) agent.role = role;
         const skillName = str(data.skillName);
         if (skillName !== undefined) agent.skillName = skillName;
-        next.agents = [...(next.agents ?? []), agent];
+        next.agents = capped([...(next.agents ?? []), agent], MAX_AGENTS_LISTED, next, 'agentsDropped');
         break;
       }
       case 'agent:progress': {
@@ -91,7 +95,7 @@ export const agentFamily: EventFamily = {
         const skillName = str(data.skillName);
         if (skillName !== undefined) agent.skillName = skillName;
         agents[index] = agent;
-        next.agents = agents;
+        next.agents = capped(agents, MAX_AGENTS_LISTED, next, 'agentsDropped');
         break;
       }
       case 'agent:completed':

@@ -18,7 +18,7 @@ function capped<T>(
   list: T[],
   max: number,
   next: SessionSummary,
-  counter: 'changesDropped' | 'checkpointsDropped',
+  counter: 'changesDropped' | 'checkpointsDropped' | 'agentsDropped',
 ): T[] {
   if (list.length <= max) return list;
   next[counter] = (next[counter] ?? 0) + list.length - max;
