@@ -104,6 +104,7 @@ export function activate(context: vscode.ExtensionContext): ShannonExtensionApi 
           log.error(`monitor: ${message.type} failed: ${errorText(error)}`),
         );
       },
+      visibilityChanged: () => steering.monitorVisibilityChanged(),
     });
   } catch (error) {
     log.error(`activate: the Monitor view could not be registered: ${errorText(error)}`);

@@ -27,6 +27,8 @@ export interface MonitorDeps {
   review?: MonitorReview & { unreviewedCount(sessionId: string | null): number };
   /** Carries out the page's steering requests (decide, instruct, review). */
   steer?(message: SteeringMessage): void;
+  /** The side view or the editor panel was shown or hidden. */
+  visibilityChanged?(): void;
 }
 
 /** What the rest of the extension needs to know about the Monitor. */
@@ -189,6 +191,7 @@ class MonitorHost {
     const visibility = view.onDidChangeVisibility(() => {
       if (view.visible) connection.resume();
       else connection.pause();
+      this.deps.visibilityChanged?.();
     });
     view.onDidDispose(() => {
       visibility.dispose();
@@ -209,6 +212,7 @@ class MonitorHost {
       wasVisible = panel.visible;
       if (panel.visible) connection.resume();
       else connection.pause();
+      this.deps.visibilityChanged?.();
     });
     panel.onDidDispose(() => {
       state.dispose();

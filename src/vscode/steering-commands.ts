@@ -60,19 +60,42 @@ function optionLabel(decision: DecisionState, option: DecisionState['options'][n
 class Steering {
   readonly decisionNotices: DecisionNotice[] = [];
   private readonly seen = new Set<string>();
+  /**
+   * Open decisions not notified because their card was in view when they came: if the Monitor is
+   * hidden or the window loses focus while they wait, the notification comes then.
+   */
+  private readonly inView = new Map<string, { sessionId: string; decisionId: string }>();
   private subscription: { dispose(): void } | undefined;
+  private hub: Hub | undefined;
+  private readonly windowState: vscode.Disposable;
 
   constructor(private readonly deps: SteeringDeps) {
     deps.hubService.ready.then(
       (hub) => this.attach(hub),
       () => undefined,
     );
+    this.windowState = vscode.window.onDidChangeWindowState(() => this.viewChanged());
+  }
+
+  /** The Monitor was shown or hidden, or the window gained or lost focus. */
+  viewChanged(): void {
+    const hub = this.hub;
+    if (!hub || this.inView.size === 0) return;
+    if (vscode.window.state.focused && this.deps.monitorVisible()) return;
+    for (const [key, waiting] of [...this.inView]) {
+      this.inView.delete(key);
+      const session = hub.store.get(waiting.sessionId);
+      const decision = session?.decisions?.find((d) => d.decisionId === waiting.decisionId);
+      if (!session || !decision || decision.resolved || decision.answer || !answerable(session)) continue;
+      this.notify(hub, session, decision);
+    }
   }
 
   private attach(hub: Hub): void {
     // Decisions already in the journal were asked before this window: no notification for them.
     for (const session of hub.store.list())
       for (const decision of session.decisions ?? []) this.seen.add(`${session.id}\0${decision.decisionId}`);
+    this.hub = hub;
     this.subscription = hub.store.subscribe((change) => this.onChange(hub, change));
   }
 
@@ -84,7 +107,11 @@ class Steering {
       if (this.seen.has(key)) continue;
       this.seen.add(key);
       if (decision.resolved || decision.answer || !answerable(session)) continue;
-      if (vscode.window.state.focused && this.deps.monitorVisible()) continue; // the card is in view
+      if (vscode.window.state.focused && this.deps.monitorVisible()) {
+        // The card is in view; should the Monitor be hidden while it waits, notify then.
+        this.inView.set(key, { sessionId: session.id, decisionId: decision.decisionId });
+        continue;
+      }
       this.notify(hub, session, decision);
     }
   }
@@ -229,6 +256,7 @@ class Steering {
   }
 
   dispose(): void {
+    this.windowState.dispose();
     this.subscription?.dispose();
   }
 }
@@ -258,7 +286,12 @@ export function waitForControlResult(
   });
 }
 
-export function registerSteering(deps: SteeringDeps): { disposables: vscode.Disposable[]; api: SteeringApi } {
+export function registerSteering(deps: SteeringDeps): {
+  disposables: vscode.Disposable[];
+  api: SteeringApi;
+  /** Tell steering the Monitor was shown or hidden (a waiting decision may need its notification). */
+  monitorVisibilityChanged(): void;
+} {
   const steering = new Steering(deps);
   const run = <T>(what: string, action: () => Promise<T>) =>
     action().catch((error: unknown) => {
@@ -276,5 +309,6 @@ export function registerSteering(deps: SteeringDeps): { disposables: vscode.Disp
       ),
     ],
     api: steering,
+    monitorVisibilityChanged: () => steering.viewChanged(),
   };
 }

@@ -78,8 +78,8 @@ suite('steering in the workbench', () => {
     reporter.result(first.id, true);
     await frame.locator('.decision-history', { hasText: 'You chose: Rename it' }).waitFor({ timeout: 30_000 });
 
-    // 2. The Monitor hidden (Explorer shown): a new question comes as a notification.
-    await workbench.runCommand('View: Show Explorer');
+    // 2. A question asked while its card is in view, then the Monitor hidden (Explorer shown)
+    // before it is answered: the notification comes when the Monitor goes out of view.
     reporter.send('decision:requested', {
       decisionId: 'd2',
       question: 'Run the slow tests too?',
@@ -89,6 +89,13 @@ suite('steering in the workbench', () => {
       ],
       defaultOptionId: 'skip',
     });
+    await frame.locator('.decision-card', { hasText: 'Run the slow tests too?' }).waitFor({ timeout: 30_000 });
+    assert.equal(
+      await page.locator('.notification-toast', { hasText: 'Run the slow tests too?' }).count(),
+      0,
+      'no notification while the card is in view',
+    );
+    await workbench.runCommand('View: Show Explorer');
     const toast = page.locator('.notification-toast', { hasText: 'Run the slow tests too?' });
     await toast.waitFor({ state: 'visible', timeout: 30_000 });
     await toast.locator('.monaco-button', { hasText: 'Run them' }).click();
