@@ -39,13 +39,6 @@ export class RowStore {
     return this.blocks.get(Math.floor(row / BLOCK_ROWS))?.rows[row % BLOCK_ROWS];
   }
 
-  /** How many rows are held (for tests and the heap budget). */
-  heldRows(): number {
-    let held = 0;
-    for (const block of this.blocks.values()) held += block.filled;
-    return held;
-  }
-
   /** Rows from `from` on, from the snapshot, a delta or a request's answer. */
   put(from: number, events: readonly EventEnvelope[]): void {
     for (let i = 0; i < events.length; i++) {

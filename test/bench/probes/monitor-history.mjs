@@ -14,7 +14,6 @@
 // - heap: the page's JS heap after a forced GC, beside a blank page's in the same browser.
 // References in the same run: a raw fs.read of the middle page's bytes, and a raw read of the
 // whole journal file (the floor under any full scan). Prints {runs: [...], rawPageMs, rawFileMs}.
-import { createServer } from 'node:http';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -23,8 +22,7 @@ import { journalFileName, offsetsFileName } from '../../../src/hub/journal-names
 import { OFFSET_STRIDE } from '../../../src/hub/journal-scan';
 import { SessionStore } from '../../../src/hub/store';
 import { MonitorConnection } from '../../../src/vscode/monitor-connection';
-import { renderWebviewHtml } from '../../../src/vscode/webview-html';
-import { LIGHT_THEME, themeCss } from '../../webview/themes';
+import { startWebviewPage } from '../lib/webview-page.mjs';
 
 const [repoRoot, dir, sessionId, runsArg] = process.argv.slice(2);
 const RUNS = Number(runsArg ?? 3);
@@ -50,40 +48,6 @@ const PRELUDE = `
   });
 })();
 `;
-
-function startServer() {
-  const files = {
-    '/main.js': [readFileSync(join(repoRoot, 'dist/webview/main.js')), 'text/javascript'],
-    '/monitor.css': [readFileSync(join(repoRoot, 'media/monitor.css')), 'text/css'],
-    '/codicons/codicon.css': [readFileSync(join(repoRoot, 'dist/codicons/codicon.css')), 'text/css'],
-    '/codicons/codicon.ttf': [readFileSync(join(repoRoot, 'dist/codicons/codicon.ttf')), 'font/ttf'],
-    '/prelude.js': [PRELUDE, 'text/javascript'],
-    '/theme.css': [themeCss(LIGHT_THEME), 'text/css'],
-  };
-  let origin = '';
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/') {
-      const html = renderWebviewHtml({
-        cspSource: origin,
-        scriptUri: `${origin}/main.js`,
-        preludeScriptUris: [`${origin}/prelude.js`],
-        styleUris: [`${origin}/theme.css`, `${origin}/codicons/codicon.css`, `${origin}/monitor.css`],
-        title: 'Shannon Monitor (bench)',
-      });
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-    } else if (path === '/blank') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>blank</title>');
-    } else if (files[path]) res.writeHead(200, { 'content-type': files[path][1] }).end(files[path][0]);
-    else res.writeHead(404).end();
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      origin = `http://127.0.0.1:${server.address().port}`;
-      resolve({ origin, close: () => new Promise((r) => server.close(r)) });
-    }),
-  );
-}
 
 // ---- in-page measurements ----
 
@@ -193,7 +157,7 @@ readFileSync(file);
 const rawFileMs = performance.now() - t;
 const fileMb = statSync(file).size / 2 ** 20;
 
-const server = await startServer();
+const server = await startWebviewPage(repoRoot, PRELUDE);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 const runs = [];
 try {

@@ -23,12 +23,8 @@
 //   (per-frame batching amortizes the render over the burst).
 // The page is cross-origin isolated (COOP + COEP) so performance.now() has 5 us resolution
 // instead of 100 us: a 0.3 ms figure must not be rounded to a tick.
-import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { renderWebviewHtml } from '../../../src/vscode/webview-html';
-import { LIGHT_THEME, themeCss } from '../../webview/themes';
+import { startWebviewPage } from '../lib/webview-page.mjs';
 import { envelope } from '../lib/events.mjs';
 
 const [repoRoot, runsArg] = process.argv.slice(2);
@@ -101,47 +97,6 @@ function summary(lastSeq) {
     capabilities: ['halt', 'resume', 'cancel'],
     reporterConnected: true,
   };
-}
-
-const ISOLATED = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
-
-function startServer() {
-  const files = {
-    '/main.js': [readFileSync(join(repoRoot, 'dist/webview/main.js')), 'text/javascript'],
-    '/monitor.css': [readFileSync(join(repoRoot, 'media/monitor.css')), 'text/css'],
-    '/codicons/codicon.css': [readFileSync(join(repoRoot, 'dist/codicons/codicon.css')), 'text/css'],
-    '/codicons/codicon.ttf': [readFileSync(join(repoRoot, 'dist/codicons/codicon.ttf')), 'font/ttf'],
-    '/prelude.js': [PRELUDE, 'text/javascript'],
-    '/theme.css': [themeCss(LIGHT_THEME), 'text/css'],
-  };
-  let origin = '';
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/') {
-      const html = renderWebviewHtml({
-        cspSource: origin,
-        scriptUri: `${origin}/main.js`,
-        preludeScriptUris: [`${origin}/prelude.js`],
-        styleUris: [`${origin}/theme.css`, `${origin}/codicons/codicon.css`, `${origin}/monitor.css`],
-        title: 'Shannon Monitor (bench)',
-      });
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...ISOLATED }).end(html);
-    } else if (path === '/blank') {
-      res
-        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...ISOLATED })
-        .end('<!doctype html><title>blank</title>');
-    } else if (files[path]) {
-      res
-        .writeHead(200, { 'content-type': files[path][1], 'cross-origin-resource-policy': 'same-origin' })
-        .end(files[path][0]);
-    } else res.writeHead(404).end();
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      origin = `http://127.0.0.1:${server.address().port}`;
-      resolve({ origin, close: () => new Promise((r) => server.close(r)) });
-    }),
-  );
 }
 
 // ---- in-page measurements (serialized by playwright; no closures over Node values) ----
@@ -291,7 +246,7 @@ async function measureBareAppends(count) {
 const sortedPercentile = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
-const server = await startServer();
+const server = await startWebviewPage(repoRoot, PRELUDE, { isolated: true });
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 try {
   const events = Array.from({ length: SNAPSHOT_EVENTS }, (_, i) =>
